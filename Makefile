@@ -1,0 +1,31 @@
+# The README's two commands are `make run` and `make test`; both build .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data
+TEXTS  ?= ../shared/seeds
+
+.PHONY: run test validate table lab clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## The main job: validate the data against the article texts and print the summary.
+run: $(STAMP)
+	$(BIN)/python -m helpers validate $(DATA) --texts $(TEXTS)
+
+## The tests (what CI runs).
+test: $(STAMP)
+	LOCALITY_TEXTS=$(TEXTS) $(BIN)/python -m pytest
+
+validate: run
+
+table: $(STAMP)
+	$(BIN)/python -m helpers table $(DATA)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

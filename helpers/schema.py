@@ -1,0 +1,297 @@
+"""Every column and every controlled vocabulary, declared once.
+
+The validator reads required fields, kinds and vocabularies from here; the loader takes
+its dtypes from `TIDY`; `data_dictionary()` renders docs/data-dictionary.md from the same
+declarations (a test keeps the file current).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .periods import TERMS
+
+# code -> (Vietnamese label, English label); order is display order.
+VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
+    "category": {
+        "party_building": ("Xây dựng Đảng, hệ thống chính trị", "Party building"),
+        "economy_budget": ("Kinh tế, ngân sách", "Economy and budget"),
+        "culture_society": ("Văn hóa, xã hội", "Culture and society"),
+        "defence_security": ("Quốc phòng, an ninh", "Defence and security"),
+        "land_urban_order": ("Đất đai, trật tự đô thị", "Land and urban order"),
+        "administration": ("Quy mô, hành chính", "Size and administration"),
+    },
+    "kind": {
+        "flow": ("Lượng trong kỳ (cộng dồn)", "Flow summed over the period"),
+        "level": ("Mức tại một thời điểm", "Level at a date"),
+        "share": ("Tỷ lệ (0–100%)", "Share or rate (0–100%)"),
+        "pct_of_plan": ("% so với kế hoạch", "Per cent of plan"),
+        "change": ("Thay đổi so với kỳ trước", "Change against an earlier period"),
+        "targets_met": ("Số chỉ tiêu đạt", "Count of targets met"),
+    },
+    "direction": {
+        "higher": ("Càng cao càng tốt", "Higher is better"),
+        "lower": ("Càng thấp càng tốt", "Lower is better"),
+        "neutral": ("Trung tính", "Neutral"),
+    },
+    "level": {
+        "municipality": ("Thành phố trực thuộc trung ương", "Centrally governed city"),
+        "province": ("Tỉnh", "Province"),
+        "provincial_city": ("Thành phố thuộc tỉnh", "Provincial city"),
+        "town": ("Thị xã", "Town"),
+        "urban_district": ("Quận", "Urban district"),
+        "rural_district": ("Huyện", "Rural district"),
+        "ward": ("Phường", "Ward"),
+        "commune": ("Xã", "Commune"),
+        "township": ("Thị trấn", "Township"),
+    },
+    "tier": {
+        "provincial": ("Cấp tỉnh", "Provincial level"),
+        "district": ("Cấp huyện", "District level"),
+        "commune": ("Cấp xã", "Commune level"),
+    },
+    "figure_type": {
+        "result": ("Kết quả đạt được", "Result achieved"),
+        "target": ("Chỉ tiêu đề ra", "Target set"),
+    },
+    "qualifier": {
+        "exact": ("Chính xác", "Exact"),
+        "approx": ("Khoảng, xấp xỉ", "Approximately"),
+        "nearly": ("Gần", "Nearly (just under)"),
+        "more_than": ("Hơn, trên", "More than"),
+        "at_least": ("Ít nhất, từ … trở lên", "At least"),
+        "less_than": ("Dưới, chưa đến", "Less than"),
+        "at_most": ("Tối đa, không quá", "At most"),
+    },
+    "period_basis": {
+        "stated": ("Bài báo nêu rõ", "Stated in the article"),
+        "inferred": ("Người chú giải suy ra (xem ghi chú)", "Inferred by the annotator (see note)"),
+    },
+    "reference": {
+        "plan": ("Kế hoạch, chỉ tiêu được giao", "Plan or assigned target"),
+        "plan_district": ("Chỉ tiêu quận/huyện giao", "District's assigned target"),
+        "plan_city": ("Dự toán thành phố giao", "City's estimate"),
+        "plan_province": ("Dự toán tỉnh giao", "Provincial estimate"),
+        "congress_target": ("Chỉ tiêu Nghị quyết Đại hội", "Congress resolution target"),
+        "previous_year": ("Năm trước", "Previous year"),
+        "previous_term": ("Nhiệm kỳ trước", "Previous term"),
+        "base_period": ("Một kỳ gốc được nêu", "A named base period"),
+    },
+    "flag": {
+        "doubtful_print": ("Số in có vẻ sai", "Printed figure looks wrong"),
+        "ambiguous_wording": ("Câu chữ hiểu được hai cách", "Wording can be read two ways"),
+    },
+    "term": {t: (f"Nhiệm kỳ {t}", f"{t} term") for t in TERMS},
+}
+
+# Words annotators may type instead of a qualifier code.
+QUALIFIER_SYNONYMS = {
+    "": "exact", "chính xác": "exact", "khoảng": "approx", "xấp xỉ": "approx", "gần": "nearly",
+    "hơn": "more_than", "trên": "more_than", "vượt": "more_than", "ít nhất": "at_least", "từ": "at_least",
+    "dưới": "less_than", "chưa đến": "less_than", "tối đa": "at_most", "không quá": "at_most",
+}
+
+LEVEL_TIER = {
+    "municipality": "provincial", "province": "provincial",
+    "provincial_city": "district", "town": "district", "urban_district": "district", "rural_district": "district",
+    "ward": "commune", "commune": "commune", "township": "commune",
+}
+
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SNAKE = r"[a-z][a-z0-9_]*"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # id, ref, text, date, amount, unit, vocab, filename
+    description: str
+    required: bool = False
+    vocab: str | None = None  # for kind 'vocab'
+    ref: str | None = None  # for kind 'ref': the table whose id it names
+    pattern: str | None = None  # for kind 'id'
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    path: str
+    description: str
+    fields: tuple[Field, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def required(self) -> list[str]:
+        return [f.name for f in self.fields if f.required]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+ARTICLES = Table("articles", "data/articles.csv", "One row per source article.", (
+    Field("article_id", "id", "Stable ASCII slug; also the name of the article's annotation file.", True, pattern=SLUG),
+    Field("title", "text", "Headline, verbatim.", True),
+    Field("publisher", "text", "Newspaper or portal; empty when the text does not say (explain in notes)."),
+    Field("url", "text", "Web address, if known."),
+    Field("published", "date", "Publication date, ISO; a partial date (2022, 2023-04) is allowed and marked partial.", True),
+    Field("text_file", "filename", "File name of the article's plain text in the texts folder, for the evidence check.", True),
+    Field("notes", "text", "How the date or publisher was established, and anything else a reader should know."),
+))
+
+LOCALITIES = Table("localities", "data/localities.csv", "The gazetteer: one row per administrative unit, with its validity across the 2025 reorganisation.", (
+    Field("locality_id", "id", "Stable ASCII slug, prefixed by the unit's kind (phuong-, quan-, tp-, tinh-).", True, pattern=SLUG),
+    Field("name", "text", "Name with diacritics (NFC), without the kind word: 'Thành Tô'.", True),
+    Field("level", "vocab", "Kind of unit.", True, vocab="level"),
+    Field("parent_id", "ref", "The unit it belongs to (ward -> district -> province).", ref="localities"),
+    Field("province_id", "ref", "Its province-level unit.", ref="localities"),
+    Field("valid_from", "date", "First day the unit existed in this form; empty when the sources do not say."),
+    Field("valid_to", "date", "Last day it existed in this form; empty when still valid or not known."),
+    Field("successor_id", "ref", "The unit it was merged into, where one unit took it over.", ref="localities"),
+    Field("validity_source", "text", "The legal act behind valid_from, valid_to or successor_id."),
+    Field("notes", "text", "Anything else, e.g. why validity is left empty."),
+))
+
+METRICS = Table("metrics", "data/metrics.csv", "The codebook: one row per indicator.", (
+    Field("metric_id", "id", "Stable snake_case name; a unit suffix where it helps (_bn_vnd, _pct, _ha).", True, pattern=SNAKE),
+    Field("label_vi", "text", "Vietnamese label, used in charts by default.", True),
+    Field("label_en", "text", "English label, used with lang='en'.", True),
+    Field("category", "vocab", "Field of work.", True, vocab="category"),
+    Field("unit", "unit", "Canonical unit every figure is converted to.", True),
+    Field("kind", "vocab", "What kind of number it is; decides annualising and range checks.", True, vocab="kind"),
+    Field("direction", "vocab", "Whether a higher value is better; decides target status.", True, vocab="direction"),
+    Field("definition_vi", "text", "Definition in Vietnamese.", True),
+    Field("definition_en", "text", "Definition in English.", True),
+    Field("example", "text", "A phrasing from an article that this metric records.", True),
+))
+
+ANNOTATIONS = Table("annotations", "data/annotations/<article_id>.csv", "One file per article, one row per figure.", (
+    Field("locality_id", "ref", "The unit the figure describes; a figure about several units is repeated for each.", True, ref="localities"),
+    Field("metric_id", "ref", "The indicator, from the codebook.", True, ref="metrics"),
+    Field("figure_type", "vocab", "A result achieved or a target set.", True, vocab="figure_type"),
+    Field("value", "amount", "The number: digits (9,77 or 7210), a fraction (12/12) or words (11 tỷ 708 triệu). A lone separator before three digits (7.210) is refused as ambiguous.", True),
+    Field("value_high", "amount", "Upper end of a printed range (93,15 – 93,9%: value 93,15, value_high 93,9)."),
+    Field("qualifier", "vocab", "exact, approx (khoảng), nearly (gần), more_than (hơn, trên), at_least, less_than, at_most. Vietnamese words are accepted.", vocab="qualifier"),
+    Field("unit", "unit", "The unit as written (tỷ đồng, triệu đồng/người/năm, %, ha, hộ); '/năm' marks a yearly figure.", True),
+    Field("period_start", "date", "First month or year the figure covers (ISO, partial allowed).", True),
+    Field("period_end", "date", "Last month or year it covers; a whole term 2015–2020 is 2016 to 2020.", True),
+    Field("period_basis", "vocab", "Whether the article states the period or the annotator inferred it (explain in note).", vocab="period_basis"),
+    Field("period_text", "text", "The period as printed: 'năm 2021', '7 tháng năm 2023', 'nửa đầu nhiệm kỳ'."),
+    Field("reference", "vocab", "What the figure is measured against, when the article names it.", vocab="reference"),
+    Field("reference_period", "text", "The earlier period of a comparison: 2022, or 2011/2015 for a term."),
+    Field("evidence", "text", "Short verbatim excerpt of the article stating the figure.", True),
+    Field("flag", "vocab", "Set when the printed figure looks wrong or reads two ways; the note must explain.", vocab="flag"),
+    Field("annotator", "text", "Who recorded the figure.", True),
+    Field("note", "text", "Doubts, conventions applied, and what the print says when it was flagged."),
+))
+
+INPUT_TABLES = (ARTICLES, LOCALITIES, METRICS, ANNOTATIONS)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    description: str
+
+
+def _cat(vocab: str, ordered: bool = False) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(VOCABULARIES[vocab]), ordered=ordered)
+
+
+# The tidy table `load()` returns: one row per figure.
+TIDY: tuple[Column, ...] = (
+    Column("figure_id", "string", "`<article_id>:<row>`: the file and spreadsheet row the figure came from."),
+    Column("article_id", "string", "Source article."),
+    Column("article_title", "string", "Its headline."),
+    Column("publisher", "string", "Its publisher (may be empty)."),
+    Column("published", "string", "Its publication date as recorded (possibly partial)."),
+    Column("published_precision", "category:precision", "year, month or day: how precise `published` is."),
+    Column("locality_id", "string", "Unit the figure describes."),
+    Column("locality_name", "string", "Its name (NFC)."),
+    Column("level", "category:level", "Its kind of unit."),
+    Column("tier", "category:tier:ordered", "provincial, district or commune level."),
+    Column("province_id", "string", "Its province-level unit."),
+    Column("metric_id", "string", "Indicator."),
+    Column("label_vi", "string", "Indicator label, Vietnamese."),
+    Column("label_en", "string", "Indicator label, English."),
+    Column("category", "category:category", "Field of work."),
+    Column("kind", "category:kind", "Kind of number."),
+    Column("direction", "category:direction", "Whether higher is better."),
+    Column("figure_type", "category:figure_type", "Result or target."),
+    Column("value", "float64", "The figure in the canonical unit (for a yearly figure of a flow, the period's total)."),
+    Column("value_high", "float64", "Upper end of a range, canonical unit."),
+    Column("out_of", "float64", "Denominator of a fraction such as 12/12."),
+    Column("unit", "string", "Canonical unit."),
+    Column("value_per_year", "float64", "For flows: the figure per year of its period, so terms and periods of different lengths compare."),
+    Column("value_high_per_year", "float64", "Upper end per year, for flows."),
+    Column("value_as_written", "string", "The value cell as typed."),
+    Column("unit_as_written", "string", "The unit cell as typed."),
+    Column("qualifier", "category:qualifier", "exact, approx, nearly, more_than, at_least, less_than, at_most."),
+    Column("period_start", "datetime64[ns]", "First day of the period."),
+    Column("period_end", "datetime64[ns]", "Last day of the period."),
+    Column("period_months", "float64", "Length of the period in months."),
+    Column("period_basis", "category:period_basis", "Stated or inferred."),
+    Column("period_text", "string", "The period as printed."),
+    Column("term", "category:term:ordered", "Congress term holding the period's midpoint."),
+    Column("spans_terms", "bool", "True when the period reaches into another term."),
+    Column("reference", "category:reference", "What the figure is measured against."),
+    Column("reference_period", "string", "The earlier period of a comparison."),
+    Column("evidence", "string", "Verbatim excerpt."),
+    Column("flag", "category:flag", "doubtful_print or ambiguous_wording."),
+    Column("note", "string", "Annotator's note."),
+    Column("annotator", "string", "Who recorded it."),
+    Column("source_file", "string", "Annotation file, relative to the data folder."),
+    Column("source_row", "Int64", "Spreadsheet row in that file (header is row 1)."),
+)
+
+
+def tidy_dtypes() -> dict[str, object]:
+    """pandas dtypes of the tidy table, from TIDY."""
+    out: dict[str, object] = {}
+    for col in TIDY:
+        if col.dtype.startswith("category:"):
+            parts = col.dtype.split(":")
+            if parts[1] == "precision":
+                out[col.name] = pd.CategoricalDtype(["year", "month", "day"], ordered=True)
+            else:
+                out[col.name] = _cat(parts[1], ordered=len(parts) > 2)
+        else:
+            out[col.name] = col.dtype
+    return out
+
+
+def label(vocab: str, code: str, lang: str = "vi") -> str:
+    """Human label of a vocabulary code in Vietnamese (default) or English."""
+    vi, en = VOCABULARIES[vocab][code]
+    return vi if lang == "vi" else en
+
+
+def data_dictionary() -> str:
+    """Markdown data dictionary rendered from the declarations above."""
+    out = ["# Data dictionary", "",
+           "Generated from `helpers/schema.py` by `python -m helpers dictionary`; do not edit by hand "
+           "(a test fails when this file and the schema disagree).", "",
+           "All files are UTF-8 CSV. Spreadsheet exports (BOM, `;` separators with decimal commas, UTF-16, "
+           "Windows-1258) are also read; see the README.", ""]
+    for table in INPUT_TABLES:
+        out += [f"## `{table.path}`", "", table.description, "",
+                "| column | required | type | description |", "| --- | --- | --- | --- |"]
+        for f in table.fields:
+            kind = f"one of `{f.vocab}`" if f.vocab else (f"id of a row in `{f.ref}`" if f.ref else f.kind)
+            if f.pattern:
+                kind += f" matching `{f.pattern}`"
+            out.append(f"| `{f.name}` | {'yes' if f.required else ''} | {kind} | {f.description} |")
+        out.append("")
+    out += ["## The tidy table (`load()`, `python -m helpers table`)", "",
+            "| column | dtype | description |", "| --- | --- | --- |"]
+    out += [f"| `{c.name}` | {c.dtype} | {c.description} |" for c in TIDY]
+    out += ["", "## Vocabularies", ""]
+    for name, codes in VOCABULARIES.items():
+        out += [f"### `{name}`", "", "| code | Tiếng Việt | English |", "| --- | --- | --- |"]
+        out += [f"| `{code}` | {vi} | {en} |" for code, (vi, en) in codes.items()]
+        out.append("")
+    return "\n".join(out)
