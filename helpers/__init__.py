@@ -10,5 +10,5 @@ __all__ = ["load", "check"]
 
 def __getattr__(name):
     if name in __all__:
-        return getattr(import_module(".load", __name__), name)
+        return getattr(import_module(".loading", __name__), name)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")

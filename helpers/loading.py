@@ -116,15 +116,15 @@ def check(data_dir=None, texts=None) -> Report:
         problems.warning(str(ann_dir / f"{aid}.csv"), None, None, aid, "no_annotations",
                          "the article has no annotation file", f"create annotations/{aid}.csv")
 
-    good = pd.concat(parts) if parts else pd.DataFrame()
+    good = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     texts_checked = 0
     if not good.empty:
         good = _drop_duplicates(good, problems)
         _report_conflicts(good, problems)
         if texts is not None:
-            texts_checked = _check_evidence(good, articles, Path(texts), problems)
+            texts_checked = _check_evidence(good, articles, Path(texts), problems, arts.name)
         good = good[~good["_bad"]]
-    _report_unused(good, localities, metrics, problems)
+    _report_unused(good, localities, metrics, problems, locs.name, mets.name)
     _check_validity(good, localities, problems)
     figures = _tidy(good, articles, localities, metrics)
     return Report(figures, list(problems), articles.drop(columns="published_parsed"), localities,
@@ -136,7 +136,7 @@ def _check_localities(raw: RawTable, parsed: dict, problems: Problems) -> None:
     lo, hi = parsed["valid_from"], parsed["valid_to"]
     for row in df.index:
         a, b = lo.get(row), hi.get(row)
-        if isinstance(a, object) and a is not None and b is not None and not pd.isna(a) and not pd.isna(b) and b.last < a.first:
+        if not pd.isna(a) and not pd.isna(b) and b.last < a.first:
             problems.error(raw.name, int(row), "valid_to", df.at[row, "valid_to"], "reversed_validity",
                            "valid_to is before valid_from", "swap the two dates or correct one")
         if df.at[row, "parent_id"] and df.at[row, "parent_id"] == df.at[row, "locality_id"]:
@@ -188,18 +188,17 @@ def _check_row(r: pd.Series, name: str, row: int, problems: Problems) -> bool:
         except UnitError as exc:
             problems.error(name, row, "unit", r["unit"], "unit_mismatch", exc.message, exc.fix)
             ok = False
-    if isinstance(high, object) and high is not None and not pd.isna(high):
-        if high.value < amount.value:
-            problems.error(name, row, "value_high", r["value_high"], "reversed_range",
-                           f"value_high ({r['value_high']}) is below value ({r['value']})",
-                           "put the low end in value and the high end in value_high")
-            ok = False
+    if not pd.isna(high) and high.value < amount.value:
+        problems.error(name, row, "value_high", r["value_high"], "reversed_range",
+                       f"value_high ({r['value_high']}) is below value ({r['value']})",
+                       "put the low end in value and the high end in value_high")
+        ok = False
     if amount.out_of is not None and amount.value > amount.out_of:
         problems.error(name, row, "value", r["value"], "fraction_over_total",
                        "the fraction's first number is larger than its total", "check the fraction as printed")
         ok = False
     if ok and kind in ("share",) and not fraction_share:
-        values = [amount.value] + ([high.value] if high is not None and not pd.isna(high) else [])
+        values = [amount.value] + ([] if pd.isna(high) else [high.value])
         if any(v < 0 or v > 100 for v in values):
             problems.error(name, row, "value", r["value"], "share_out_of_range",
                            "a share must lie between 0 and 100 per cent",
@@ -257,7 +256,8 @@ def _report_conflicts(df: pd.DataFrame, problems: Problems) -> None:
                              "check both articles; keep both if they really differ, and say so in note")
 
 
-def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, problems: Problems) -> int:
+def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, problems: Problems,
+                    articles_file: str) -> int:
     """Every evidence excerpt must be found verbatim (NFC, whitespace folded) in its article text."""
     if not texts_dir.is_dir():
         problems.warning(str(texts_dir), None, None, None, "texts_missing",
@@ -270,7 +270,8 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
         path = safe_text_path(texts_dir, files.get(aid, ""))
         text = read_text(path) if path is not None else None
         if text is None:
-            problems.warning("articles.csv", None, "text_file", files.get(aid, ""), "text_missing",
+            row = articles.index[articles["article_id"] == aid][0]
+            problems.warning(articles_file, int(row), "text_file", files.get(aid, ""), "text_missing",
                              f"the text of '{aid}' is not in {texts_dir}; its evidence was not checked",
                              "put the article's .txt in the texts folder or correct text_file")
             continue
@@ -285,17 +286,18 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
     return checked
 
 
-def _report_unused(df: pd.DataFrame, localities: pd.DataFrame, metrics: pd.DataFrame, problems: Problems) -> None:
+def _report_unused(df: pd.DataFrame, localities: pd.DataFrame, metrics: pd.DataFrame, problems: Problems,
+                   localities_file: str, metrics_file: str) -> None:
     used_m = set(df["metric_id"]) if not df.empty else set()
     used_l = set(df["locality_id"]) if not df.empty else set()
     used_l |= set(localities["parent_id"]) | set(localities["province_id"]) | set(localities["successor_id"])
     for row, mid in metrics["metric_id"].items():
         if mid not in used_m:
-            problems.warning("metrics.csv", int(row), "metric_id", mid, "unused_metric",
+            problems.warning(metrics_file, int(row), "metric_id", mid, "unused_metric",
                              "no figure uses this metric", "annotate a figure with it, or delete the row")
     for row, lid in localities["locality_id"].items():
         if lid not in used_l:
-            problems.warning("localities.csv", int(row), "locality_id", lid, "unused_locality",
+            problems.warning(localities_file, int(row), "locality_id", lid, "unused_locality",
                              "no figure, parent, province or successor names this unit",
                              "annotate a figure for it, or delete the row")
 

@@ -1,0 +1,139 @@
+"""Command line: `python -m helpers validate|table|dictionary`. A stable contract; later issues add subcommands.
+
+Exit codes: 0 fine, 1 the data has errors (or warnings with --strict), 2 the command could not run.
+Bad data never produces a traceback, only the report.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from . import paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check the data and print a report with a summary line")
+    v.add_argument("data_dir", nargs="?", default=str(paths.DATA), help="data folder (default: the project's data/)")
+    v.add_argument("--texts", help="folder of the article .txt files, for the evidence check")
+    v.add_argument("--strict", action="store_true", help="treat warnings as failures too (exit 1)")
+    v.add_argument("--format", choices=["text", "json"], default="text")
+
+    t = sub.add_parser("table", help="write the tidy table, one row per figure")
+    t.add_argument("data_dir", nargs="?", default=str(paths.DATA))
+    t.add_argument("--texts", help="also check evidence against this folder")
+    t.add_argument("--format", choices=["csv", "xlsx"], default=None, help="default: from --out's suffix, else csv")
+    t.add_argument("--out", help="output file (default: standard output for csv)")
+
+    d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schema")
+    d.add_argument("--check", action="store_true", help="exit 1 if the file is out of date instead of writing it")
+
+    args = parser.parse_args(argv)
+    try:
+        return {"validate": cmd_validate, "table": cmd_table, "dictionary": cmd_dictionary}[args.command](args)
+    except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_validate(args) -> int:
+    from .loading import check
+
+    data_dir = Path(args.data_dir)
+    if not data_dir.is_dir():
+        print(f"error: data folder '{data_dir}' does not exist", file=sys.stderr)
+        return 2
+    report = check(data_dir, args.texts)
+    failed = bool(report.errors) or (args.strict and bool(report.warnings))
+    if args.format == "json":
+        json.dump([p.as_dict() for p in report.problems], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        print(report.summary(), file=sys.stderr)
+        return 1 if failed else 0
+    print(render_report(report, args.texts))
+    return 1 if failed else 0
+
+
+def render_report(report, texts) -> str:
+    """The readable report: problems grouped by file, then what was checked, then the summary line."""
+    lines = []
+    by_file = defaultdict(list)
+    for p in report.problems:
+        by_file[p.file].append(p)
+    for file, items in by_file.items():
+        lines.append(f"{file}")
+        for p in sorted(items, key=lambda p: (p.severity != "error", p.row or 0)):
+            where = f"row {p.row}" if p.row is not None else "file"
+            col = f", column {p.column}" if p.column else ""
+            val = f", value {p.value!r}" if p.value not in (None, "") else ""
+            lines.append(f"  {p.severity.upper()} {where}{col}{val}: {p.message} [{p.code}]")
+            if p.fix:
+                lines.append(f"    fix: {p.fix}")
+        lines.append("")
+    if not report.problems:
+        lines.append("No problems found.")
+    if texts is None:
+        lines.append("Evidence not checked: pass --texts DIR with the article texts.")
+    else:
+        lines.append(f"Evidence checked against {report.texts_checked} article text(s) in {texts}.")
+    left_out = report.rows_read - len(report.figures)
+    if left_out:
+        lines.append(f"{left_out} annotation row(s) left out because of the errors above.")
+    lines.append(report.summary())
+    return "\n".join(lines)
+
+
+def cmd_table(args) -> int:
+    from .loading import check
+
+    report = check(Path(args.data_dir), args.texts)
+    fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
+    table = report.figures.copy()
+    for col in ("period_start", "period_end"):
+        table[col] = table[col].dt.strftime("%Y-%m-%d")
+    if fmt == "xlsx":
+        if not args.out:
+            print("error: --format xlsx needs --out FILE.xlsx", file=sys.stderr)
+            return 2
+        table.to_excel(args.out, index=False, sheet_name="figures")
+    elif args.out:
+        table.to_csv(args.out, index=False, encoding="utf-8-sig")  # BOM: Excel then shows the diacritics
+    else:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    if report.errors:
+        print(f"{len(report.errors)} error(s): rows with errors were left out; run `python -m helpers validate`.",
+              file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def cmd_dictionary(args) -> int:
+    from .schema import data_dictionary
+
+    target = paths.DOCS / "data-dictionary.md"
+    text = data_dictionary() + "\n"
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{target} is out of date: run `python -m helpers dictionary`", file=sys.stderr)
+            return 1
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
