@@ -368,6 +368,7 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     out["unit"] = v["metric_id"].map(met["unit"])
     out["value_per_year"] = np.where(is_flow, np.where(per_year, value, total / years), np.nan)
     out["value_high_per_year"] = np.where(is_flow, np.where(per_year, high, total_high / years), np.nan)
+    out["is_yearly"] = per_year
     out["value_as_written"] = v["value"]
     out["unit_as_written"] = v["unit"]
     out["qualifier"] = v["_qualifier"]

@@ -228,6 +228,7 @@ TIDY: tuple[Column, ...] = (
     Column("unit", "string", "Canonical unit."),
     Column("value_per_year", "float64", "For flows: the figure per year of its period, so terms and periods of different lengths compare."),
     Column("value_high_per_year", "float64", "Upper end per year, for flows."),
+    Column("is_yearly", "bool", "True when the figure was written per year ('/năm'): a yearly flow or an average yearly rate."),
     Column("value_as_written", "string", "The value cell as typed."),
     Column("unit_as_written", "string", "The unit cell as typed."),
     Column("qualifier", "category:qualifier", "exact, approx, nearly, more_than, at_least, less_than, at_most."),
