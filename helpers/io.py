@@ -22,7 +22,9 @@ from .problems import Problems
 from .schema import Table
 
 DELIMITERS = (",", ";", "\t")
-_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|Ä[\u0080-\u00bf‘’]|á[»º][\u0080-\u00bf]?|Æ°|Ä‘")
+# UTF-8 Vietnamese read as Windows-1252 and saved again: 'đ' -> 'Ä‘', 'ả' -> 'áº£', 'ư' -> 'Æ°', 'á' -> 'Ã¡'.
+# 'Ã' before a no-break space is left alone: 'XÃ' followed by U+00A0 is real Vietnamese.
+_MOJIBAKE = re.compile(r"áº|á»|Ä‘|Ä\u0090|Æ°|Æ¯|Ã[\u00a1-\u00bf]")
 
 
 @dataclass
@@ -84,6 +86,8 @@ def decode(data: bytes, name: str, problems: Problems) -> tuple[str | None, str]
                          "the file is not UTF-8; it was read as Windows-1258 (Vietnamese) and normalised to NFC",
                          "check the diacritics, then re-save it as 'CSV UTF-8' to silence this warning")
     text = unicodedata.normalize("NFC", text)
+    if "\r" in text and "\n" not in text:  # classic Mac line endings
+        text = text.replace("\r", "\n")
     hit = _MOJIBAKE.search(text)
     if hit:
         problems.error(name, None, None, hit.group(0), "mojibake",
@@ -145,25 +149,28 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
                        f"the first row must name the columns: {','.join(table.columns)}")
         return RawTable(name, empty, encoding, delimiter, decimal, problems, False)
 
+    header_problems = Problems()
     header = [_header_key(h) for h in records[0]]
     positions: dict[str, int] = {}
     for i, h in enumerate(header):
         if not h:
             continue
         if h in positions:
-            problems.error(name, 1, h, h, "duplicate_column", f"column '{h}' appears twice",
-                           "delete one of the two columns (keep the one with the data you mean)")
+            header_problems.error(name, 1, h, h, "duplicate_column", f"column '{h}' appears twice",
+                                  "delete one of the two columns (keep the one with the data you mean)")
         elif h in table.columns:
             positions[h] = i
         else:
             close = difflib.get_close_matches(h, table.columns, n=1)
             hint = f"rename it to '{close[0]}' if that is what it holds" if close else "delete it or rename it to a known column"
-            problems.warning(name, 1, h, h, "unknown_column", f"column '{h}' is not in the schema and is ignored", hint)
-    missing = [c for c in table.required if c not in positions]
-    if missing or problems.errors:
-        for c in missing:
-            problems.error(name, 1, c, None, "missing_column", f"required column '{c}' is missing",
-                           f"add a '{c}' column (see docs/data-dictionary.md)")
+            header_problems.warning(name, 1, h, h, "unknown_column",
+                                    f"column '{h}' is not in the schema and is ignored", hint)
+    for c in table.required:
+        if c not in positions:
+            header_problems.error(name, 1, c, None, "missing_column", f"required column '{c}' is missing",
+                                  f"add a '{c}' column (see docs/data-dictionary.md)")
+    problems.extend(header_problems)
+    if header_problems.errors:
         return RawTable(name, empty, encoding, delimiter, decimal, problems, False)
 
     rows, index = [], []

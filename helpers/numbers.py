@@ -56,6 +56,8 @@ def parse_number(text: str, *, decimal: str | None = None) -> float:
     if s[0] in "-−+":
         sign = -1.0 if s[0] != "+" else 1.0
         s = s[1:].strip()
+    if len(s) > 60:
+        raise NumberError(f"{raw[:20]!r}… is too long to be a figure", "write the number in digits, e.g. 1500")
     if _INT.fullmatch(s):
         return sign * float(s)
     if _SPACED.fullmatch(s):
@@ -144,21 +146,24 @@ def _parse_words(s: str, decimal: str | None) -> float:
         last, pos = mult, m.end()
     rest = low[pos:].strip()
     if rest:
-        if pos and re.fullmatch(r"\d+", rest):  # '5 triệu 500' -> a trailing plain number in units below
-            return total + float(rest)
+        if pos and re.fullmatch(r"\d{1,3}", rest) and last >= 1e3:
+            # Vietnamese drops the next unit down: '5 triệu 500' is 5 triệu 500 nghìn, '1 tỷ 708' is 1 tỷ 708 triệu.
+            return total + float(rest) * last / 1e3
         raise NumberError(f"{s!r} has words that are not number units", "write e.g. '11 tỷ 708 triệu' or digits")
     return total
 
 
 def format_number(value: float) -> str:
     """Write a number so that parse_number reads it back exactly and unambiguously (decimal comma)."""
+    from decimal import Decimal
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if not math.isfinite(value):
+        raise ValueError(f"{value!r} cannot be written as a figure")
     if float(value).is_integer():
         return str(int(value))
-    text = repr(float(value))
-    if "e" in text:
-        text = f"{value:.12f}".rstrip("0")
+    text = format(Decimal(repr(float(value))), "f")  # shortest exact digits, never an exponent
     whole, frac = text.split(".")
     if len(frac) == 3 and whole.lstrip("-") not in ("0",) and len(whole.lstrip("-")) <= 3:
         frac += "0"
