@@ -46,6 +46,33 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity != ERROR]
 
+    def render(self, texts=None) -> str:
+        """The readable report: problems grouped by file, what was checked, then the summary line."""
+        lines, by_file = [], {}
+        for p in self.problems:
+            by_file.setdefault(p.file, []).append(p)
+        for file, items in by_file.items():
+            lines.append(file)
+            for p in sorted(items, key=lambda p: (p.severity != ERROR, p.row or 0)):
+                where = f"row {p.row}" if p.row is not None else "file"
+                col = f", column {p.column}" if p.column else ""
+                val = f", value {p.value!r}" if p.value not in (None, "") else ""
+                lines.append(f"  {p.severity.upper()} {where}{col}{val}: {p.message} [{p.code}]")
+                if p.fix:
+                    lines.append(f"    fix: {p.fix}")
+            lines.append("")
+        if not self.problems:
+            lines.append("No problems found.")
+        if texts is None:
+            lines.append("Evidence not checked: pass --texts DIR with the article texts.")
+        else:
+            lines.append(f"Evidence checked against {self.texts_checked} article text(s) in {texts}.")
+        left_out = self.rows_read - len(self.figures)
+        if left_out:
+            lines.append(f"{left_out} annotation row(s) left out because of the errors above.")
+        lines.append(self.summary())
+        return "\n".join(lines)
+
     def summary(self) -> str:
         return (f"{len(self.articles)} articles, {len(self.localities)} localities, {len(self.metrics)} metrics, "
                 f"{len(self.figures)} figures, {len(self.errors)} errors, {len(self.warnings)} warnings")
@@ -243,8 +270,10 @@ def _drop_duplicates(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
 def _report_conflicts(df: pd.DataFrame, problems: Problems) -> None:
     """Same locality, metric, period and reference with different values: reported, both kept."""
     live = df[~df["_bad"]]
-    key = KEY[1:]
-    groups = live.groupby([live[k].fillna("") for k in key], sort=False)
+    # Compare periods by the days they cover, so '2021' and '2021-01'..'2021-12' are the same period.
+    key = [live["locality_id"], live["metric_id"], live["_figure_type"].fillna(""),
+           live["_start"].map(lambda d: d.first), live["_end"].map(lambda d: d.last), live["_reference"].fillna("")]
+    groups = live.groupby(key, sort=False)
     for _, g in groups:
         if g["value"].nunique() < 2 and g["value_high"].fillna("").nunique() < 2:
             continue
@@ -341,6 +370,8 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     out["level"] = v["locality_id"].map(loc["level"])
     out["tier"] = out["level"].map(LEVEL_TIER)
     out["province_id"] = v["locality_id"].map(loc["province_id"])
+    out["locality_valid_to"] = v["locality_id"].map(loc["valid_to"])
+    out["successor_id"] = v["locality_id"].map(loc["successor_id"])
     out["metric_id"] = v["metric_id"]
     for col in ("label_vi", "label_en", "category", "kind", "direction"):
         out[col] = v["metric_id"].map(met[col])

@@ -78,7 +78,3 @@ def term_of(first: date, last: date) -> tuple[str | None, bool]:
         if lo <= mid <= hi:
             return term, not (lo <= first and last <= hi)
     return None, False
-
-
-def term_label(term: str, lang: str = "vi") -> str:
-    return f"nhiệm kỳ {term}" if lang == "vi" else f"{term} term"

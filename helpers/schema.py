@@ -215,6 +215,8 @@ TIDY: tuple[Column, ...] = (
     Column("level", "category:level", "Its kind of unit."),
     Column("tier", "category:tier:ordered", "provincial, district or commune level."),
     Column("province_id", "string", "Its province-level unit."),
+    Column("locality_valid_to", "string", "Last day the unit existed in this form (empty: still valid or not known)."),
+    Column("successor_id", "string", "Unit it was merged into in the reorganisation, where one took it over."),
     Column("metric_id", "string", "Indicator."),
     Column("label_vi", "string", "Indicator label, Vietnamese."),
     Column("label_en", "string", "Indicator label, English."),

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from helpers.periods import TERMS, PartialDate, PeriodError, months_between, parse_partial_date, term_bounds, term_label, term_of
+from helpers.periods import TERMS, PartialDate, PeriodError, months_between, parse_partial_date, term_bounds, term_of
 
 
 @pytest.mark.parametrize(
@@ -133,6 +133,3 @@ def test_term_of(start, end, term, reaches):
     assert term_of(*span(start, end)) == (term, reaches)
 
 
-def test_term_label():
-    assert term_label("2015–2020") == "nhiệm kỳ 2015–2020"
-    assert term_label("2015–2020", "en") == "2015–2020 term"

@@ -218,3 +218,10 @@ def test_qualifier_accepts_vietnamese_words(make_data):
     data, texts = make_data([fig(qualifier="Hơn")])
     df = load(data, texts)
     assert df["qualifier"].tolist() == ["more_than"]
+
+
+def test_conflict_found_across_period_spellings(make_data):
+    rows = [fig(), fig(value="120", period_start="2021-01", period_end="2021-12")]
+    data, texts = make_data(rows)
+    found = [p for p in check(data, texts).problems if p.code == "conflicting_values"]
+    assert [p.row for p in found] == [2, 3]
