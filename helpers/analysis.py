@@ -1,0 +1,799 @@
+"""Comparisons the notebooks and charts make, each returned with the caveats a reader must see.
+
+Everything here takes the tidy table from `load()` (one row per figure) and never draws a
+conclusion on its own: a figure that is approximate, a lower bound, flagged, measured against
+a different plan, or belongs to a unit that ended in the 2025 reorganisation is still used, but
+the comparison carries a `Caveat` saying so (in `result.attrs["caveats"]`), in Vietnamese first.
+
+Flows (members admitted, revenue collected) are compared per year (`comparable`), so a whole
+term, half a term and one year line up; levels, shares and % of plan are compared as printed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .localities import display_name, successor_chain
+from .periods import TERM_DTYPE, TERMS
+from .schema import VOCABULARIES, label
+
+__all__ = [
+    "select", "comparable", "comparable_high", "annualise", "Caveat", "caveats", "term_view",
+    "compare_terms", "rank", "targets_vs_results", "coverage", "coverage_long",
+]
+
+CAVEAT_CODES = (
+    "mixed_levels", "mixed_period_lengths", "mixed_references", "approximate", "lower_bound", "upper_bound",
+    "range", "flagged", "inferred_period", "spans_terms", "conflicting_values", "merged_2025", "mixed_metrics",
+)
+# The columns the checks read: working on these alone keeps caveats() quick on the whole table.
+CAVEAT_COLUMNS = ["figure_id", "article_id", "source_row", "locality_id", "locality_name", "level", "tier",
+                  "metric_id", "label_vi", "label_en", "kind", "figure_type", "value", "value_high", "qualifier",
+                  "period_start", "period_end", "period_months", "period_basis", "term", "spans_terms", "reference",
+                  "flag", "locality_valid_to", "successor_id"]
+APPROXIMATE = ("approx", "nearly")
+LOWER_BOUND = ("more_than", "at_least")
+UPPER_BOUND = ("less_than", "at_most")
+STATUSES = ("exceeded", "met", "missed", "no_result")  # targets_vs_results()["status"]
+
+TERM_VIEW_COLUMNS = ["locality_id", "locality_name", "level", "tier", "term", "value", "low", "high", "n_figures",
+                     "figure_ids", "qualifier", "reference"]
+TVR_COLUMNS = ["locality_id", "locality_name", "metric_id", "label_vi", "label_en", "term", "target",
+               "target_qualifier", "achieved", "achieved_qualifier", "status", "target_figure_id",
+               "result_figure_id", "basis"]
+
+
+# ---------------------------------------------------------------- selecting and the number to compare
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, (list, tuple, set, frozenset, pd.Index, pd.Series, np.ndarray)) else [value]
+
+
+def _term_code(term: str) -> str:
+    """'2020-2025' (ASCII hyphen, as people type it) -> '2020–2025' (the en dash of TERMS)."""
+    return str(term).replace("-", "–")
+
+
+def select(df: pd.DataFrame, *, metric=None, locality=None, level=None, tier=None, term=None,
+           figure_type="result", category=None) -> pd.DataFrame:
+    """The figures matching every filter (a value or a list; None = all), as a copy.
+
+    Results only by default, because a target is a promise, not an achievement; pass
+    figure_type=None for both.
+    """
+    filters = {"metric_id": metric, "locality_id": locality, "level": level, "tier": tier, "term": term,
+               "figure_type": figure_type, "category": category}
+    mask = pd.Series(True, index=df.index)
+    for column, wanted in filters.items():
+        if wanted is None:
+            continue
+        values = _as_list(wanted)
+        if column == "term":
+            values = [_term_code(v) for v in values]
+        mask &= df[column].astype(object).isin(values).to_numpy()
+    return df[mask.to_numpy()].copy()
+
+
+def comparable(df: pd.DataFrame) -> pd.Series:
+    """The number to compare: per year for flows (periods differ in length), as printed otherwise."""
+    is_flow = (df["kind"].astype(object) == "flow").to_numpy()
+    return pd.Series(np.where(is_flow, df["value_per_year"], df["value"]), index=df.index, name="comparable",
+                     dtype=float)
+
+
+def comparable_high(df: pd.DataFrame) -> pd.Series:
+    """The high end of a printed range on the same footing as `comparable` (NaN when not a range)."""
+    is_flow = (df["kind"].astype(object) == "flow").to_numpy()
+    return pd.Series(np.where(is_flow, df["value_high_per_year"], df["value_high"]), index=df.index,
+                     name="comparable_high", dtype=float)
+
+
+def annualise(value: float, months: float) -> float:
+    """A flow over `months` as a yearly rate (711 over 60 months -> 142.2), so periods compare."""
+    months = float(months)
+    if not months > 0:
+        raise ValueError(f"a period must last more than 0 months to be annualised, got {months}")
+    return float(value) * 12.0 / months
+
+
+# ---------------------------------------------------------------- text helpers (no matplotlib here)
+
+def _num(v: float, lang: str) -> str:
+    """7210 -> '7.210' (vi) / '7,210' (en); 93.15 -> '93,15' / '93.15'."""
+    if v is None or pd.isna(v):
+        return "–"
+    decimals = 0 if float(v).is_integer() else (1 if abs(v) >= 100 else 2)
+    text = f"{v:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+_PREFIX = {"approx": "≈", "nearly": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}
+
+
+def _figure(value, high, qualifier, lang) -> str:
+    text = _num(value, lang)
+    if high is not None and not pd.isna(high) and high != value:
+        text += "–" + _num(high, lang)
+    return _PREFIX.get(str(qualifier), "") + text
+
+
+def _date(text: str, lang: str) -> str:
+    parts = str(text).split("-")
+    return "/".join(reversed(parts)) if lang == "vi" else str(text)
+
+
+def _period(start, end, lang: str) -> str:
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    if s.month == 1 and s.day == 1 and e.month == 12 and e.day == 31:
+        return str(s.year) if s.year == e.year else f"{s.year}–{e.year}"
+    if (s.year, s.month) == (e.year, e.month):
+        return f"{s.month:02d}/{s.year}" if lang == "vi" else f"{s.year}-{s.month:02d}"
+    if lang == "vi":
+        return f"{s.month:02d}/{s.year}–{e.month:02d}/{e.year}"
+    return f"{s.year}-{s.month:02d} to {e.year}-{e.month:02d}"
+
+
+def _place(r, lang: str) -> str:
+    return display_name(str(r.locality_name), str(r.level), lang)
+
+
+def _listing(items: list[str], lang: str, limit: int = 4, noun: str = "số liệu") -> str:
+    """'a; b; c; d; và 3 số liệu khác': specific, but short enough for a chart caption."""
+    items = list(dict.fromkeys(items))
+    shown = "; ".join(items[:limit])
+    more = len(items) - limit
+    if more > 0:
+        shown += f"; và {more} {noun} khác" if lang == "vi" else f"; and {more} more"
+    return shown
+
+
+def _join(items, lang: str) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    word = " và " if lang == "vi" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+def _metric_label(r, lang: str) -> str:
+    return str(r.label_vi if lang == "vi" else r.label_en)
+
+
+def _ids(rows: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(str(f) for f in rows["figure_id"])
+
+
+def _filled(series: pd.Series) -> pd.Series:
+    """True where a text cell holds something (not NA, not blank)."""
+    return series.astype(object).map(lambda x: isinstance(x, str) and x.strip() != "").astype(bool)
+
+
+# ---------------------------------------------------------------- caveats
+
+@dataclass(frozen=True)
+class Caveat:
+    """One thing a reader must know before trusting a comparison, and the figures it concerns."""
+
+    code: str
+    message_vi: str
+    message_en: str
+    figure_ids: tuple[str, ...]
+
+    def text(self, lang: str = "vi") -> str:
+        """The message in Vietnamese (default) or English."""
+        return self.message_vi if lang == "vi" else self.message_en
+
+
+def caveats(df: pd.DataFrame) -> list[Caveat]:
+    """What a reader must know before comparing these rows side by side, one Caveat per code.
+
+    Codes come in the order of CAVEAT_CODES; a code appears only when some row triggers it.
+    """
+    if df is None or df.empty:
+        return []
+    rows = df[[c for c in CAVEAT_COLUMNS if c in df.columns]]
+    order = ["article_id", "source_row"] if {"article_id", "source_row"} <= set(rows.columns) else ["figure_id"]
+    rows = rows.sort_values(order, kind="stable")  # article by article, in spreadsheet order
+    out: list[Caveat] = []
+    for code in CAVEAT_CODES:
+        found = _CHECKS[code](rows)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _cav_mixed_levels(rows):
+    present = set(rows["tier"].astype(object).dropna())
+    if len(present) < 2:
+        return None
+    tiers = [t for t in VOCABULARIES["tier"] if t in present]
+    if len(tiers) < 2:
+        return None
+
+    def say(lang):
+        parts = []
+        for t in tiers:
+            sub = rows[rows["tier"].astype(object) == t].drop_duplicates("locality_id")
+            parts.append(f"{label('tier', t, lang)} ({', '.join(_place(r, lang) for r in sub.itertuples())})")
+        return "; ".join(parts)
+
+    return Caveat("mixed_levels",
+                  f"Đặt cạnh nhau đơn vị thuộc các cấp khác nhau: {say('vi')}. Quy mô khác nhau nên số tuyệt đối "
+                  "không so sánh trực tiếp được.",
+                  f"Units of different levels side by side: {say('en')}. Their sizes differ, so absolute numbers "
+                  "do not compare directly.",
+                  _ids(rows[rows["tier"].notna()]))
+
+
+def _months(values, lang) -> str:
+    nums = [_num(m, lang) for m in sorted(set(values))]
+    return _join(nums, lang) + (" tháng" if lang == "vi" else " months")
+
+
+def _cav_mixed_period_lengths(rows):
+    """Lengths matter only within one metric; different metrics are `mixed_metrics`."""
+    is_flow = rows["kind"].astype(object).eq("flow")
+    keys = [rows["metric_id"].astype(str), is_flow]
+    lengths = rows["period_months"].round(2).groupby(keys).transform("nunique")
+    hit = rows[(lengths > 1).to_numpy()]
+    if hit.empty:
+        return None
+    parts = {(flow, lang): [] for flow in (True, False) for lang in ("vi", "en")}
+    for (_, flow), g in hit.groupby([hit["metric_id"].astype(str), is_flow[hit.index]], sort=True):
+        first = g.iloc[0]
+        for lang in ("vi", "en"):
+            parts[bool(flow), lang].append(f"{_metric_label(first, lang)}: {_months(g['period_months'].round(2), lang)}")
+    vi, en = [], []
+    if parts[True, "vi"]:
+        vi.append(f"Kỳ số liệu dài ngắn khác nhau ({'; '.join(parts[True, 'vi'])}): số cộng dồn được quy về "
+                  "bình quân mỗi năm để so sánh.")
+        en.append(f"Periods differ in length ({'; '.join(parts[True, 'en'])}): flows are compared per year.")
+    if parts[False, "vi"]:
+        vi.append(f"Số mức hoặc tỷ lệ đo trên kỳ dài ngắn khác nhau ({'; '.join(parts[False, 'vi'])}); "
+                  "không quy đổi theo năm được, cần so sánh thận trọng.")
+        en.append(f"Levels or rates measured over periods of different length ({'; '.join(parts[False, 'en'])}); "
+                  "they cannot be put per year, so compare with care.")
+    return Caveat("mixed_period_lengths", " ".join(vi), " ".join(en), _ids(hit))
+
+
+def _cav_mixed_references(rows):
+    present = set(rows["reference"].dropna().astype(str))
+    refs = [r for r in VOCABULARIES["reference"] if r in present]
+    if len(refs) < 2:
+        return None
+    return Caveat("mixed_references",
+                  f"Số liệu so với các mốc khác nhau: {_join([label('reference', r, 'vi') for r in refs], 'vi')}; "
+                  "các tỷ lệ này không so sánh trực tiếp được.",
+                  f"Figures are measured against different references: "
+                  f"{_join([label('reference', r, 'en') for r in refs], 'en')}; they do not compare directly.",
+                  _ids(rows[rows["reference"].notna()]))
+
+
+def _figures_text(sub, lang, *, extra=None) -> str:
+    items = []
+    for r in sub.itertuples():
+        number = _figure(r.value, r.value_high, r.qualifier, lang)
+        text = f"{_place(r, lang)} {number} ({_period(r.period_start, r.period_end, lang)})"
+        if extra is not None:
+            text += extra(r, lang)
+        items.append(text)
+    return _listing(items, lang)
+
+
+def _qualified(rows, codes, code, vi, en):
+    sub = rows[rows["qualifier"].astype(object).isin(codes)]
+    if sub.empty:
+        return None
+    return Caveat(code, f"{vi}: {_figures_text(sub, 'vi')}.", f"{en}: {_figures_text(sub, 'en')}.", _ids(sub))
+
+
+def _cav_approximate(rows):
+    return _qualified(rows, APPROXIMATE, "approximate", "Số gần đúng (khoảng, gần)",
+                      "Approximate figures (about, nearly)")
+
+
+def _cav_lower_bound(rows):
+    return _qualified(rows, LOWER_BOUND, "lower_bound",
+                      "Số là cận dưới (hơn, trên, ít nhất), giá trị thật có thể cao hơn",
+                      "Lower bounds (more than, at least); the true value may be higher")
+
+
+def _cav_upper_bound(rows):
+    return _qualified(rows, UPPER_BOUND, "upper_bound",
+                      "Số là cận trên (dưới, tối đa), giá trị thật có thể thấp hơn",
+                      "Upper bounds (less than, at most); the true value may be lower")
+
+
+def _cav_range(rows):
+    sub = rows[rows["value_high"].notna()]
+    if sub.empty:
+        return None
+    return Caveat("range", f"Số in dưới dạng khoảng, thể hiện thành một đoạn: {_figures_text(sub, 'vi')}.",
+                  f"Printed as a range and shown as an interval: {_figures_text(sub, 'en')}.", _ids(sub))
+
+
+def _cav_flagged(rows):
+    sub = rows[rows["flag"].notna()]
+    if sub.empty:
+        return None
+    extra = lambda r, lang: f": {label('flag', str(r.flag), lang).lower()}"  # noqa: E731
+    return Caveat("flagged",
+                  f"Số liệu bị gắn cờ, giữ nguyên như bản in: {_figures_text(sub, 'vi', extra=extra)}.",
+                  f"Flagged figures, kept as printed: {_figures_text(sub, 'en', extra=extra)}.", _ids(sub))
+
+
+def _cav_inferred_period(rows):
+    sub = rows[rows["period_basis"].astype(object) == "inferred"]
+    if sub.empty:
+        return None
+    n = len(sub)
+    return Caveat("inferred_period",
+                  f"{n} số liệu có thời kỳ do người chú giải suy ra, bài báo không nêu rõ (xem ghi chú): "
+                  f"{_figures_text(sub, 'vi')}.",
+                  f"{n} figure(s) have a period inferred by the annotator, not stated in the article (see note): "
+                  f"{_figures_text(sub, 'en')}.", _ids(sub))
+
+
+def _cav_spans_terms(rows):
+    sub = rows[rows["spans_terms"].astype(bool)]
+    if sub.empty:
+        return None
+    extra = lambda r, lang: f" → {label('term', str(r.term), lang)}" if pd.notna(r.term) else ""  # noqa: E731
+    return Caveat("spans_terms",
+                  "Thời kỳ vắt qua hai nhiệm kỳ, xếp vào nhiệm kỳ chứa điểm giữa: "
+                  f"{_figures_text(sub, 'vi', extra=extra)}.",
+                  f"Periods reaching into another term, placed in the term holding their midpoint: "
+                  f"{_figures_text(sub, 'en', extra=extra)}.", _ids(sub))
+
+
+CONFLICT_KEY = ["locality_id", "metric_id", "figure_type", "period_start", "period_end", "reference"]
+
+
+def _key_frame(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Columns as plain text with missing values as '', so groupby keeps NaN references together."""
+    return pd.DataFrame({c: rows[c].astype(object).where(rows[c].notna(), "").astype(str) for c in columns},
+                        index=rows.index)
+
+
+def _cav_conflicting_values(rows):
+    same = rows[rows.duplicated(CONFLICT_KEY, keep=False)]  # NaN equals NaN here, as it should
+    if same.empty:
+        return None
+    keys = _key_frame(same, CONFLICT_KEY)
+    grouped = same.groupby([keys[c] for c in CONFLICT_KEY], sort=False)
+    hit = (grouped["value"].transform("nunique") > 1) & (grouped["figure_id"].transform("nunique") > 1)
+    if not hit.any():
+        return None
+    parts = {"vi": [], "en": []}
+    ids = []
+    for _, idx in keys[hit].groupby(CONFLICT_KEY, sort=True).groups.items():
+        g = same.loc[idx]
+        first = g.iloc[0]
+        lo, hi = g["value"].min(), g["value"].max()
+        for lang in ("vi", "en"):
+            n = f"{len(g)} số liệu" if lang == "vi" else f"{len(g)} figures"
+            parts[lang].append(f"{display_name(str(first['locality_name']), str(first['level']), lang)}, "
+                               f"{_metric_label(first, lang)}, "
+                               f"{_period(first['period_start'], first['period_end'], lang)}: "
+                               f"{_num(lo, lang)}–{_num(hi, lang)} ({n})")
+        ids += list(_ids(g))
+    return Caveat("conflicting_values",
+                  f"Cùng địa phương, chỉ số, thời kỳ và mốc so sánh nhưng các bài cho số khác nhau: "
+                  f"{_listing(parts['vi'], 'vi')}. Cả hai số được giữ.",
+                  f"Same locality, metric, period and reference with different values: "
+                  f"{_listing(parts['en'], 'en')}. Both are kept.", tuple(ids))
+
+
+def _names_of(df: pd.DataFrame, lang: str) -> dict[str, str]:
+    first = df.drop_duplicates("locality_id")
+    return {str(r.locality_id): _place(r, lang) for r in first.itertuples()}
+
+
+def _cav_merged_2025(rows):
+    sub = rows[_filled(rows["locality_valid_to"])]
+    if sub.empty:
+        return None
+    parts = {"vi": [], "en": []}
+    names = {lang: _names_of(rows, lang) for lang in ("vi", "en")}
+    for r in sub.drop_duplicates("locality_id").itertuples():
+        succ = r.successor_id if _ok(r.successor_id) else ""
+        for lang in ("vi", "en"):
+            name, end = _place(r, lang), _date(r.locality_valid_to, lang)
+            succ_name = names[lang].get(succ, succ)  # the id when the successor has no row here
+            if lang == "vi":
+                parts[lang].append(f"{name} kết thúc ngày {end}, " + (
+                    f"so sánh qua đơn vị kế thừa {succ_name}" if succ else "chưa ghi nhận đơn vị kế thừa"))
+            else:
+                parts[lang].append(f"{name} ended on {end}, " + (
+                    f"compared through its successor {succ_name}" if succ else "no successor is recorded"))
+    return Caveat("merged_2025",
+                  f"Đơn vị đã kết thúc khi sắp xếp đơn vị hành chính năm 2025: {'; '.join(parts['vi'])}.",
+                  f"Units that ended in the 2025 reorganisation: {'; '.join(parts['en'])}.", _ids(sub))
+
+
+def _cav_mixed_metrics(rows):
+    metrics = rows.drop_duplicates("metric_id").sort_values("metric_id")
+    if len(metrics) < 2:
+        return None
+    vi = _listing([str(x) for x in metrics["label_vi"]], "vi", limit=6, noun="chỉ số")
+    en = _listing([str(x) for x in metrics["label_en"]], "en", limit=6)
+    return Caveat("mixed_metrics",
+                  f"Đặt cạnh nhau {len(metrics)} chỉ số khác nhau: {vi}; không phải cùng một đại lượng.",
+                  f"{len(metrics)} different metrics side by side: {en}; they are not the same quantity.",
+                  _ids(rows))
+
+
+_CHECKS = {
+    "mixed_levels": _cav_mixed_levels, "mixed_period_lengths": _cav_mixed_period_lengths,
+    "mixed_references": _cav_mixed_references, "approximate": _cav_approximate, "lower_bound": _cav_lower_bound,
+    "upper_bound": _cav_upper_bound, "range": _cav_range, "flagged": _cav_flagged,
+    "inferred_period": _cav_inferred_period, "spans_terms": _cav_spans_terms,
+    "conflicting_values": _cav_conflicting_values, "merged_2025": _cav_merged_2025,
+    "mixed_metrics": _cav_mixed_metrics,
+}
+
+
+def _replace_caveat(found: list[Caveat], new: Caveat) -> list[Caveat]:
+    """Put `new` where its code belongs in CAVEAT_CODES order, replacing one of the same code."""
+    out = [c for c in found if c.code != new.code] + [new]
+    order = {code: i for i, code in enumerate(CAVEAT_CODES)}
+    return sorted(out, key=lambda c: order.get(c.code, len(order)))
+
+
+# ---------------------------------------------------------------- one metric across terms
+
+def _single(values: pd.Series):
+    """The one value all rows share, 'mixed' when they differ, None when all are missing."""
+    seen = list(dict.fromkeys(None if pd.isna(v) else str(v) for v in values.astype(object)))
+    return seen[0] if len(seen) == 1 else "mixed"
+
+
+def _empty_view() -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series(dtype=object) for c in TERM_VIEW_COLUMNS})
+    out["term"] = out["term"].astype(TERM_DTYPE)
+    for c in ("value", "low", "high"):
+        out[c] = out[c].astype(float)
+    out["n_figures"] = out["n_figures"].astype(int)
+    return out
+
+
+def _view_of(rows: pd.DataFrame) -> pd.DataFrame:
+    """Cells (locality, term) of already selected rows: median, min–max over figures and ranges."""
+    rows = rows[rows["term"].notna()]
+    if rows.empty:
+        return _empty_view()
+    rows = rows.sort_values(["period_end", "period_start", "figure_id"], kind="stable")
+    v, h = comparable(rows), comparable_high(rows)
+    work = pd.DataFrame({
+        "locality_id": rows["locality_id"].astype(str), "term": rows["term"].astype(TERM_DTYPE),
+        "_v": v, "_lo": np.fmin(v, h), "_hi": np.fmax(v, h), "figure_id": rows["figure_id"].astype(str),
+        "qualifier": rows["qualifier"].astype(object), "reference": rows["reference"].astype(object),
+        "locality_name": rows["locality_name"].astype(object),
+        "level": rows["level"], "tier": rows["tier"]}, index=rows.index)
+    grouped = work.groupby(["locality_id", "term"], observed=True, sort=True)
+    out = grouped.agg(
+        locality_name=("locality_name", "first"), value=("_v", "median"), low=("_lo", "min"), high=("_hi", "max"),
+        n_figures=("figure_id", "size"), figure_ids=("figure_id", tuple), qualifier=("qualifier", _single),
+        reference=("reference", _single)).reset_index()
+    first = work.drop_duplicates("locality_id").set_index("locality_id")
+    out["level"] = out["locality_id"].map(first["level"].astype(object)).astype(rows["level"].dtype)
+    out["tier"] = out["locality_id"].map(first["tier"].astype(object)).astype(rows["tier"].dtype)
+    out["term"] = out["term"].astype(TERM_DTYPE)
+    out["n_figures"] = out["n_figures"].astype(int)
+    out["locality_name"] = out["locality_name"].astype(object)
+    return out[TERM_VIEW_COLUMNS].sort_values(["locality_id", "term"], kind="stable").reset_index(drop=True)
+
+
+def _rows_of(df: pd.DataFrame, view: pd.DataFrame) -> pd.DataFrame:
+    used = {f for ids in view["figure_ids"] for f in ids}
+    return df[df["figure_id"].astype(str).isin(used)]
+
+
+def term_view(df: pd.DataFrame, metric: str, *, figure_type="result") -> pd.DataFrame:
+    """One row per (locality, term) holding figures of `metric`: the cell's median, its spread, its figures.
+
+    Flows are per year, so a term and half a term fall in one comparable column. Figures whose
+    period lies outside every term are left out (they have no term to sit in).
+    """
+    rows = select(df, metric=metric, figure_type=figure_type)
+    view = _view_of(rows)
+    view.attrs = {"caveats": caveats(_rows_of(rows, view))}
+    return view
+
+
+def _related(df: pd.DataFrame, locality: str) -> tuple[list[str], list[str]]:
+    """Units joined to `locality` by the 2025 reorganisation: (its successors, its predecessors)."""
+    units = df.drop_duplicates("locality_id")
+    succ = {str(r.locality_id): (r.successor_id if _ok(r.successor_id) else "") for r in units.itertuples()}
+    after = successor_chain(succ, locality)
+    before = sorted(lid for lid in succ if lid != locality and locality in successor_chain(succ, lid))
+    return after, [lid for lid in before if lid not in after]
+
+
+def compare_terms(df: pd.DataFrame, metric: str, locality: str) -> pd.DataFrame:
+    """One locality's metric term by term, with the change from the previous term that has a figure.
+
+    A unit merged in 2025 is followed through its successor (and a successor back through its
+    predecessors): their rows are included, marked in `through`, and a merged_2025 caveat says so.
+    When two units share a term, the change is taken from the locality's own row where it has one.
+    change_pct is the change as a per cent of the previous value's size (NaN when that is 0 or missing).
+    """
+    after, before = _related(df, locality)
+    rows = select(df, metric=metric, locality=[locality] + after + before)
+    view = _view_of(rows)
+    view.insert(1, "through", np.where(view["locality_id"] == locality, "", view["locality_id"]).astype(object))
+    view = view.assign(_other=view["through"] != "").sort_values(["term", "_other", "locality_id"], kind="stable")
+    view = view.drop(columns="_other").reset_index(drop=True)
+    previous = []
+    for _, r in view.iterrows():
+        earlier = view[view["term"] < r["term"]]
+        if earlier.empty:
+            previous.append(np.nan)
+            continue
+        last = earlier[earlier["term"] == earlier["term"].max()]
+        own = last[last["through"] == ""]
+        previous.append((own if not own.empty else last)["value"].iloc[0])
+    prev = pd.Series(previous, index=view.index, dtype=float)
+    view["change"] = view["value"] - prev
+    view["change_pct"] = view["change"] / prev.abs().where(prev != 0) * 100
+    used = _rows_of(rows, view)
+    found = caveats(used)
+    present = set(view["locality_id"])
+    if present - {locality}:
+        found = _replace_caveat(found, _through_caveat(used, locality, [x for x in after if x in present],
+                                                       [x for x in before if x in present]))
+    view.attrs = {"caveats": found}
+    return view
+
+
+def _through_caveat(rows: pd.DataFrame, locality: str, after: list[str], before: list[str]) -> Caveat:
+    """merged_2025 for a comparison that crosses the reorganisation through a successor or predecessor."""
+    units = rows.drop_duplicates("locality_id").set_index("locality_id")
+
+    def end_of(lid, lang):
+        end = units.at[lid, "locality_valid_to"] if lid in units.index else ""
+        if not _ok(end):
+            return ""
+        return f" (đến {_date(end, lang)})" if lang == "vi" else f" (until {_date(end, lang)})"
+
+    msgs = {"vi": [], "en": []}
+    for lang in ("vi", "en"):
+        names = _names_of(rows, lang)
+        me = names.get(locality, locality)
+        for lid in before:
+            other = names.get(lid, lid)
+            msgs[lang].append(f"số liệu của {other}{end_of(lid, lang)} được so sánh qua đơn vị kế thừa {me}"
+                              if lang == "vi" else
+                              f"figures of {other}{end_of(lid, lang)} are compared through its successor {me}")
+        for lid in after:
+            other = names.get(lid, lid)
+            msgs[lang].append(f"{me}{end_of(locality, lang)} được so sánh qua đơn vị kế thừa {other}, "
+                              "đơn vị có quy mô khác" if lang == "vi" else
+                              f"{me}{end_of(locality, lang)} is compared through its successor {other}, "
+                              "a unit of a different size")
+    return Caveat("merged_2025", "Sắp xếp đơn vị hành chính năm 2025: " + "; ".join(msgs["vi"]) + ".",
+                  "The 2025 reorganisation: " + "; ".join(msgs["en"]) + ".", _ids(rows))
+
+
+def _ok(text) -> bool:
+    return isinstance(text, str) and text.strip() != ""
+
+
+def rank(df: pd.DataFrame, metric: str, *, tier=None, term=None) -> pd.DataFrame:
+    """Localities ranked within each term (1 = best) by the metric's direction.
+
+    Ties share the better rank. A neutral metric (members in total, recruits) is ranked by
+    size, and a `neutral_direction` caveat says that a higher rank is not better.
+    """
+    rows = select(df, metric=metric, tier=tier, term=term)
+    view = _view_of(rows)
+    direction = str(rows["direction"].iloc[0]) if not rows.empty else "higher"
+    ascending = direction == "lower"
+    view["rank"] = view.groupby("term", observed=True)["value"].rank(ascending=ascending, method="min").astype("Int64")
+    view = view.sort_values(["term", "rank", "locality_id"], kind="stable").reset_index(drop=True)
+    found = caveats(_rows_of(rows, view))
+    if direction == "neutral" and not view.empty:
+        first = rows.iloc[0]
+        found.append(Caveat(
+            "neutral_direction",
+            f"Chỉ số “{first['label_vi']}” là trung tính: thứ hạng chỉ xếp theo độ lớn (lớn nhất là 1), "
+            "không có nghĩa tốt hơn hay kém hơn.",
+            f"“{first['label_en']}” is neutral: the ranking only orders by size (largest = 1) and means "
+            "neither better nor worse.", _ids(_rows_of(rows, view))))
+    view.attrs = {"caveats": found}
+    return view
+
+
+# ---------------------------------------------------------------- targets against results
+
+def _close(a: float, b: float) -> bool:
+    return bool(np.isclose(a, b, rtol=1e-9, atol=1e-9))
+
+
+def _status(achieved: float, target: float, qualifier, direction: str) -> str:
+    """exceeded / met / missed by the metric's direction; a strict qualifier decides a tie.
+
+    'Hơn 100%' against 100 is exceeded (the true value is above it); 'gần 2%' of a
+    lower-is-better rate against 2 is exceeded (just under); 'gần 100%' against 100 is missed.
+    A neutral metric is read as higher-is-better, so only 'met' carries meaning.
+    """
+    if pd.isna(achieved) or pd.isna(target):
+        return "no_result"
+    sign = -1.0 if direction == "lower" else 1.0
+    if _close(achieved, target):
+        # Where the true value lies from the printed one (+1 above, -1 below), counted in 'better' terms.
+        side = {"more_than": 1.0, "nearly": -1.0, "less_than": -1.0}.get(str(qualifier), 0.0) * sign
+        return "exceeded" if side > 0 else ("missed" if side < 0 else "met")
+    return "exceeded" if sign * (achieved - target) > 0 else "missed"
+
+
+def _pick_result(target: pd.Series, results: pd.DataFrame) -> pd.Series | None:
+    """The result a target is judged by: same period end first, else the latest one in its period."""
+    start, end = target["period_start"], target["period_end"]
+    cand = results[(results["locality_id"] == target["locality_id"]) & (results["metric_id"] == target["metric_id"])
+                   & (results["period_start"] <= end) & (results["period_end"] >= start)]
+    if cand.empty:
+        return None
+    order = pd.DataFrame({
+        "same_end": cand["period_end"] == end, "same_start": cand["period_start"] == start,
+        "within": (cand["period_end"] <= end) & (cand["period_start"] >= start), "end": cand["period_end"],
+        "figure_id": cand["figure_id"].astype(str)}, index=cand.index)
+    best = order.sort_values(["same_end", "within", "end", "same_start", "figure_id"],
+                             ascending=[False, False, False, False, True], kind="stable").index[0]
+    return cand.loc[best]
+
+
+def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
+    """Every target with the result it is judged by, and % of plan / targets-met figures on their own scale.
+
+    Status follows the metric's direction (a lower poverty rate beats its target). Flows are
+    compared per year, so a term target can be judged by a half-term result. `basis` says where
+    the target came from: 'target' (an annotated target), 'plan_100' (a % of plan figure against
+    100%) or 'targets_met' (21/21: the count against its total).
+    """
+    if df.empty:
+        return _empty_tvr()
+    cv = comparable(df)
+    targets = df[df["figure_type"].astype(object) == "target"].sort_values("figure_id")
+    results = df[df["figure_type"].astype(object) == "result"]
+    records, used_results, pairs = [], set(), []
+    for idx, t in targets.iterrows():
+        r = _pick_result(t, results)
+        achieved = cv.loc[r.name] if r is not None else np.nan
+        if r is not None:
+            used_results.add(r.name)
+            pairs.append((t, r))
+        records.append(_tvr_row(t, cv.loc[idx], t["qualifier"], achieved, None if r is None else r["qualifier"],
+                                str(t["direction"]), t["figure_id"], None if r is None else r["figure_id"], "target"))
+    implicit = results[~results.index.isin(used_results)]
+    kind = implicit["kind"].astype(object)
+    for idx, r in implicit[kind == "pct_of_plan"].iterrows():
+        records.append(_tvr_row(r, 100.0, "exact", cv.loc[idx], r["qualifier"], str(r["direction"]), None,
+                                r["figure_id"], "plan_100"))
+    for idx, r in implicit[(kind == "targets_met") & implicit["out_of"].notna()].iterrows():
+        records.append(_tvr_row(r, float(r["out_of"]), "exact", float(r["value"]), r["qualifier"], "higher", None,
+                                r["figure_id"], "targets_met"))
+    if not records:
+        return _empty_tvr()
+    out = pd.DataFrame.from_records(records, columns=TVR_COLUMNS)
+    out["term"] = out["term"].astype(TERM_DTYPE)
+    out = out.sort_values(["locality_id", "metric_id", "term", "target_figure_id", "result_figure_id"],
+                          kind="stable", na_position="last").reset_index(drop=True)
+    ids = set(out["target_figure_id"].dropna()) | set(out["result_figure_id"].dropna())
+    found = caveats(df[df["figure_id"].astype(str).isin(ids)])
+    # Each row stays within one locality and one metric: levels, metrics and period lengths are only
+    # compared within a row, so those codes are judged pair by pair.
+    found = [c for c in found if c.code not in ("mixed_levels", "mixed_metrics", "mixed_period_lengths")]
+    periods = _pair_periods_caveat(pairs)
+    out.attrs = {"caveats": found if periods is None else _replace_caveat(found, periods)}
+    return out
+
+
+def _pair_periods_caveat(pairs) -> Caveat | None:
+    """mixed_period_lengths for targets judged by a result of another period (e.g. half the term)."""
+    parts, ids = {"vi": [], "en": []}, []
+    for t, r in pairs:
+        if t["period_start"] == r["period_start"] and t["period_end"] == r["period_end"]:
+            continue
+        flow = str(t["kind"]) == "flow"
+        for lang in ("vi", "en"):
+            place, metric = display_name(str(t["locality_name"]), str(t["level"]), lang), _metric_label(t, lang)
+            tp = _period(t["period_start"], t["period_end"], lang)
+            rp = _period(r["period_start"], r["period_end"], lang)
+            if lang == "vi":
+                how = "so sánh bình quân mỗi năm" if flow else "so sánh như in"
+                parts[lang].append(f"{place}, {metric}: chỉ tiêu {tp}, kết quả {rp} ({how})")
+            else:
+                how = "compared per year" if flow else "compared as printed"
+                parts[lang].append(f"{place}, {metric}: target {tp}, result {rp} ({how})")
+        ids += [str(t["figure_id"]), str(r["figure_id"])]
+    if not ids:
+        return None
+    return Caveat("mixed_period_lengths",
+                  f"Chỉ tiêu được đối chiếu với kết quả của thời kỳ khác: {_listing(parts['vi'], 'vi')}.",
+                  f"Targets judged by a result for another period: {_listing(parts['en'], 'en')}.", tuple(ids))
+
+
+def _tvr_row(row, target, target_q, achieved, achieved_q, direction, target_id, result_id, basis) -> dict:
+    return {"locality_id": row["locality_id"], "locality_name": row["locality_name"], "metric_id": row["metric_id"],
+            "label_vi": row["label_vi"], "label_en": row["label_en"],
+            "term": None if pd.isna(row["term"]) else str(row["term"]),
+            "target": float(target), "target_qualifier": None if target_q is None else str(target_q),
+            "achieved": float(achieved), "achieved_qualifier": None if achieved_q is None else str(achieved_q),
+            "status": _status(achieved, target, achieved_q, direction),
+            "target_figure_id": target_id, "result_figure_id": result_id, "basis": basis}
+
+
+def _empty_tvr() -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series(dtype=object) for c in TVR_COLUMNS})
+    out["term"] = out["term"].astype(TERM_DTYPE)
+    out["target"] = out["target"].astype(float)
+    out["achieved"] = out["achieved"].astype(float)
+    out.attrs = {"caveats": []}
+    return out
+
+
+# ---------------------------------------------------------------- what the data covers
+
+def _metric_order(df: pd.DataFrame) -> list[str]:
+    cats = {c: i for i, c in enumerate(VOCABULARIES["category"])}
+    pairs = df[["metric_id", "category"]].drop_duplicates("metric_id")
+    keyed = sorted((cats.get(str(c), len(cats)), str(m)) for m, c in zip(pairs["metric_id"], pairs["category"]))
+    return [m for _, m in keyed]
+
+
+def _locality_order(df: pd.DataFrame) -> list[str]:
+    tiers = {t: i for i, t in enumerate(VOCABULARIES["tier"])}
+    pairs = df[["locality_id", "tier"]].drop_duplicates("locality_id")
+    keyed = sorted((tiers.get(str(t), len(tiers)), str(lid)) for lid, t in zip(pairs["locality_id"], pairs["tier"]))
+    return [lid for _, lid in keyed]
+
+
+def coverage(df: pd.DataFrame) -> pd.DataFrame:
+    """Figures per metric (rows) and (locality, term) (columns): where comparisons are possible at all.
+
+    Metrics follow the category order of the codebook; localities go provincial, district,
+    commune, then by id; every term present in the data is a column for every locality.
+    """
+    placed = df[df["term"].notna()]
+    terms = [t for t in TERMS if t in set(placed["term"].astype(str))]
+    columns = pd.MultiIndex.from_product([_locality_order(df), terms], names=["locality_id", "term"])
+    index = pd.Index(_metric_order(df), name="metric_id")
+    if placed.empty:
+        return pd.DataFrame(0, index=index, columns=columns, dtype=int)
+    counts = (placed.assign(term=placed["term"].astype(str), locality_id=placed["locality_id"].astype(str),
+                            metric_id=placed["metric_id"].astype(str))
+              .groupby(["metric_id", "locality_id", "term"]).size())
+    wide = counts.unstack(["locality_id", "term"])
+    return wide.reindex(index=index, columns=columns).fillna(0).astype(int)
+
+
+def coverage_long(df: pd.DataFrame) -> pd.DataFrame:
+    """The non-empty cells of `coverage` as rows: locality_id, metric_id, term, n_figures."""
+    wide = coverage(df)
+    if wide.empty:
+        out = pd.DataFrame({"locality_id": pd.Series(dtype=object), "metric_id": pd.Series(dtype=object),
+                            "term": pd.Series(dtype=TERM_DTYPE), "n_figures": pd.Series(dtype=int)})
+        return out
+    long = wide.stack(["locality_id", "term"], future_stack=True) if _has_future_stack() else \
+        wide.stack(["locality_id", "term"])
+    long = long[long > 0].rename("n_figures").reset_index()
+    loc_order = {lid: i for i, lid in enumerate(wide.columns.get_level_values(0).unique())}
+    met_order = {m: i for i, m in enumerate(wide.index)}
+    long["term"] = long["term"].astype(TERM_DTYPE)
+    long = long.assign(_l=long["locality_id"].map(loc_order), _m=long["metric_id"].map(met_order))
+    long = long.sort_values(["_l", "_m", "term"], kind="stable").drop(columns=["_l", "_m"]).reset_index(drop=True)
+    long["n_figures"] = long["n_figures"].astype(int)
+    return long[["locality_id", "metric_id", "term", "n_figures"]]
+
+
+def _has_future_stack() -> bool:
+    import inspect
+
+    return "future_stack" in inspect.signature(pd.DataFrame.stack).parameters
