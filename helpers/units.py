@@ -83,3 +83,22 @@ def conversion_factor(written: Unit, canonical: Unit) -> float:
             f"write the figure in {canonical.text!r} or a unit of the same kind, or choose another metric",
         )
     return written.factor / canonical.factor
+
+
+# English names of the canonical units, for lang="en" charts.
+UNIT_EN = {
+    "người": "people", "tỷ đồng": "bn VND", "triệu đồng": "mn VND", "đồng": "VND",
+    "triệu đồng/người/năm": "mn VND per person per year", "%": "%", "ha": "ha", "lần": "times",
+    "tổ chức": "organisations", "lượt": "attendances", "buổi": "sessions", "mô hình": "models",
+    "hội nghị": "conferences", "khu": "areas", "đơn vị": "units", "trường": "schools", "đội": "teams",
+    "trường hợp": "cases", "công trình": "structures", "tuyến": "roads or streets", "hộ": "households",
+    "tổ": "residential groups", "chỉ tiêu": "targets",
+}
+
+
+def unit_label(unit: str, lang: str = "vi", per_year: bool = False) -> str:
+    """A canonical unit for a chart axis, with '/năm' or 'per year' for annualised flows."""
+    text = unit if lang == "vi" else UNIT_EN.get(unit, unit)
+    if per_year:
+        text += "/năm" if lang == "vi" else " per year"
+    return text

@@ -1,0 +1,116 @@
+"""One look for every chart: fonts with Vietnamese diacritics, fixed colours, marks for uncertain figures.
+
+`set_theme()` applies it and also works as a context manager that restores the previous
+settings. The font is DejaVu Sans, shipped inside matplotlib itself, so every machine
+renders Vietnamese identically without installing fonts; PDFs embed it (TrueType, fonttype 42)
+and SVGs draw text as paths, so no viewer needs the font either.
+"""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib as mpl
+import seaborn as sns
+
+from . import paths
+
+FONT = "DejaVu Sans"
+# Okabe & Ito's colour-blind-safe palette, then Paul Tol's muted scheme for more units.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#882255", "#000000",
+           "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#AA4499"]
+NEUTRAL = "#777777"
+STATUS_COLOURS = {"exceeded": "#009E73", "met": "#0072B2", "missed": "#D55E00", "no_result": "#999999"}
+# Inches. Slides are 16:9; the A4 size fits the text width of a portrait page.
+SIZES = {"slide": (11.0, 6.1875), "a4": (6.3, 4.4)}
+RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "locality-terms",  # stable SVG ids, so two exports of the same data are identical
+    "axes.titlelocation": "left",
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 300,
+}
+
+# How a qualifier is drawn: marker, filled or hollow. Ranges add an interval line.
+MARKS = {
+    "exact": ("o", True), "approx": ("o", False), "nearly": ("o", False),
+    "more_than": ("^", True), "at_least": ("^", True), "less_than": ("v", True), "at_most": ("v", True),
+}
+MARK_LABELS = {
+    "exact": ("chính xác", "exact"), "approx": ("xấp xỉ, gần", "approximate"),
+    "more_than": ("hơn, trên (cận dưới)", "more than (lower bound)"),
+    "less_than": ("dưới (cận trên)", "less than (upper bound)"), "range": ("khoảng từ … đến …", "range"),
+    "flagged": ("số in đáng ngờ", "doubtful print"),
+}
+_ACTIVE = {"lang": "vi"}
+
+
+class _Theme:
+    """Returned by set_theme: leaving a `with` block restores the previous settings."""
+
+    def __init__(self, ctx, previous_lang):
+        self._ctx, self._previous_lang = ctx, previous_lang
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _ACTIVE["lang"] = self._previous_lang
+        self._ctx.__exit__(None, None, None)
+        return False
+
+
+def set_theme(lang: str = "vi", context: str = "notebook") -> _Theme:
+    """Apply the project's chart style; `lang` becomes the default language of chart text."""
+    if lang not in ("vi", "en"):
+        raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
+    ctx = mpl.rc_context()
+    ctx.__enter__()
+    previous = _ACTIVE["lang"]
+    sns.set_theme(context=context, style="whitegrid", palette=PALETTE, font=FONT, rc=RC)
+    mpl.rcParams.update(RC)
+    _ACTIVE["lang"] = lang
+    return _Theme(ctx, previous)
+
+
+def current_lang(lang: str | None = None) -> str:
+    return lang or _ACTIVE["lang"]
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_order(path: str) -> tuple[tuple[str, str], ...]:
+    from .io import read_table
+    from .schema import LOCALITIES
+
+    frame = read_table(Path(path), LOCALITIES).frame
+    return tuple(zip(frame["locality_id"], frame["level"]))
+
+
+def locality_colours(data_dir: Path | None = None) -> dict[str, str]:
+    """One fixed colour per locality, by its place in the gazetteer (provincial units in grey).
+
+    Fixed by the gazetteer rather than by what a chart shows, so a unit keeps its colour in every chart.
+    """
+    from .schema import LEVEL_TIER
+
+    path = Path(data_dir or paths.DATA) / "localities.csv"
+    colours, i = {}, 0
+    for lid, level in _gazetteer_order(str(path)):
+        if LEVEL_TIER.get(level) == "provincial":
+            colours[lid] = NEUTRAL
+        else:
+            colours[lid] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return colours
+
+
+def colour_of(locality_id: str, data_dir: Path | None = None) -> str:
+    return locality_colours(data_dir).get(locality_id, NEUTRAL)

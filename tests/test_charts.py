@@ -1,0 +1,132 @@
+"""Charts are tested on what they contain: titles, footers naming the right articles, colours, marks."""
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import charts, load, theme
+
+
+@pytest.fixture(scope="module")
+def df():
+    return load()
+
+
+@pytest.fixture(autouse=True)
+def styled():
+    with theme.set_theme(lang="vi"):
+        yield
+    plt.close("all")
+
+
+def footer(fig) -> str:
+    return next(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_gid") and a.get_gid() == "footer"))
+
+
+def texts(fig) -> str:
+    return "\n".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+
+
+def test_terms_chart_titles_footer_and_colours(df):
+    ax = charts.terms_chart(df, metric="party_members_admitted")
+    fig = ax.figure
+    assert fig.get_suptitle() == "Số đảng viên mới kết nạp"
+    assert ax.get_title(loc="left") == "người/năm; nhiệm kỳ 2015–2020 và 2020–2025"
+    foot = footer(fig)
+    assert foot.startswith("Nguồn:")
+    assert "Tuổi trẻ Thủ đô" in foot and "Thành ủy Đông Hà, 22/05/2024" in foot
+    assert "Từ Sơn" not in foot, "only the articles behind the plotted figures"
+    # one colour per locality, the gazetteer's
+    colours = {tuple(c) for coll in ax.collections for c in coll.get_edgecolors()}
+    expected = {theme.colour_of(lid) for lid in ("quan-kien-an", "phuong-ngoc-thuy", "tp-dong-ha")}
+    import matplotlib.colors as mcolors
+
+    assert {mcolors.to_hex(c) for c in colours} >= {e.lower() for e in expected}
+    labels = texts(fig)
+    assert "Quận Kiến An: 142,2" in labels and "Phường Ngọc Thụy: 16" in labels
+
+
+def test_english_labels_from_the_codebook(df):
+    ax = charts.terms_chart(df, metric="party_members_admitted", lang="en")
+    assert ax.figure.get_suptitle() == "New Party members admitted"
+    assert ax.get_title(loc="left") == "people per year; terms 2015–2020 and 2020–2025"
+    assert footer(ax.figure).startswith("Sources:")
+    assert "Kien" not in texts(ax.figure) or "Kiến An District" in texts(ax.figure)
+
+
+def test_range_is_drawn_as_an_interval(df):
+    ax = charts.localities_chart(df, metric="cultural_family_share")
+    intervals = [c for c in ax.collections if c.get_gid() == "interval"]
+    assert len(intervals) == 1
+    (seg,) = intervals[0].get_segments()
+    assert [round(v, 2) for v in (seg[0][0], seg[1][0])] == [93.15, 93.9]
+    labels = texts(ax.figure)
+    assert ">9,23" in labels and "93,15–93,9" in labels
+    assert "số in đáng ngờ" in labels, "the doubtful print is marked and explained in the legend"
+
+
+def test_approximate_value_is_hollow(df):
+    ax = charts.localities_chart(df, metric="income_per_capita_mn_vnd")
+    dots = [c for c in ax.collections if c.get_gid() != "interval"]
+    face = dots[0].get_facecolors()[0]
+    assert tuple(face[:3]) == (1.0, 1.0, 1.0)
+    assert "≈53" in texts(ax.figure)
+
+
+def test_plan_chart_has_the_100_line_and_names_references(df):
+    ax = charts.plan_chart(df, metrics=["budget_revenue_pct_plan", "budget_revenue_excl_land_pct_plan"])
+    lines = [ln for ln in ax.get_lines() if ln.get_gid() == "plan-line"]
+    assert len(lines) == 1 and lines[0].get_ydata()[0] == 100
+    labels = texts(ax.figure)
+    for s in ("118%", "143%", "92,5%", "90,2%", "DT tỉnh", "DT thành phố", "KH quận giao"):
+        assert s in labels
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
+
+
+def test_scorecard_has_a_panel_per_metric(df):
+    fig = charts.scorecard(df, locality="quan-kien-an")
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert len(visible) == df.query("locality_id == 'quan-kien-an'")["metric_id"].nunique()
+    assert "Quận Kiến An" in fig.get_suptitle()
+
+
+def test_coverage_heatmap_counts(df):
+    ax = charts.coverage_heatmap(df)
+    annotated = [t.get_text() for t in ax.texts if t.get_text().isdigit()]
+    assert sum(map(int, annotated)) == len(df)
+
+
+def test_targets_chart_colours_by_status(df):
+    ax = charts.targets_chart(df)
+    labels = texts(ax.figure)
+    assert "vượt" in labels and "chưa đạt" in labels  # Thành Tô 118% exceeded; Đông Hà 92,5% missed
+
+
+@pytest.mark.parametrize("draw", [
+    lambda d, lang: charts.terms_chart(d, metric="military_recruits", lang=lang),
+    lambda d, lang: charts.localities_chart(d, metric="poverty_rate_pct", lang=lang),
+    lambda d, lang: charts.plan_chart(d, metrics=["party_members_admitted_pct_plan"], lang=lang),
+    lambda d, lang: charts.targets_chart(d, lang=lang),
+    lambda d, lang: charts.scorecard(d, locality="phuong-ngoc-thuy", lang=lang),
+    lambda d, lang: charts.coverage_heatmap(d, lang=lang),
+])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_missing_glyphs_in_any_chart(df, draw, lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        obj = draw(df, lang)
+        fig = obj if hasattr(obj, "savefig") else obj.figure
+        fig.canvas.draw()
+
+
+def test_no_data_says_so(df):
+    ax = charts.localities_chart(df.iloc[0:0], metric="poverty_rate_pct")
+    assert "Không có số liệu" in texts(ax.figure)
+
+
+@pytest.mark.parametrize("value, lang, text", [(142.2, "vi", "142,2"), (7210, "vi", "7.210"), (7210, "en", "7,210"),
+                                                (0.58, "vi", "0,58"), (93.9, "en", "93.9"), (11.708, "vi", "11,71")])
+def test_number_labels(value, lang, text):
+    assert charts.fmt_number(value, lang) == text
