@@ -14,15 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## The main job: validate the data against the article texts and print the summary.
+## The main job: validate the data (stop on errors) and write the briefing pack to exports/<date>/.
 run: $(STAMP)
-	$(BIN)/python -m helpers validate $(DATA) --texts $(TEXTS)
+	$(BIN)/python -m helpers export --data $(DATA) --texts $(TEXTS)
 
 ## The tests (what CI runs).
 test: $(STAMP)
 	LOCALITY_TEXTS=$(TEXTS) $(BIN)/python -m pytest
 
-validate: run
+validate: $(STAMP)
+	$(BIN)/python -m helpers validate $(DATA) --texts $(TEXTS)
 
 table: $(STAMP)
 	$(BIN)/python -m helpers table $(DATA)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 from . import paths
@@ -30,12 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--format", choices=["csv", "xlsx"], default=None, help="default: from --out's suffix, else csv")
     t.add_argument("--out", help="output file (default: standard output for csv)")
 
+    e = sub.add_parser("export", help="validate, then write the briefing pack to exports/<date>/")
+    e.add_argument("--data", default=str(paths.DATA), help="data folder (default: the project's data/)")
+    e.add_argument("--out", default=str(paths.EXPORTS), help="folder that receives <date>/ (default: exports/)")
+    e.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of chart text (default: vi)")
+    e.add_argument("--texts", default=None, help="article texts for the evidence check (default: $LOCALITY_TEXTS "
+                   "or ../shared/seeds when present)")
+
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schema")
     d.add_argument("--check", action="store_true", help="exit 1 if the file is out of date instead of writing it")
 
     args = parser.parse_args(argv)
     try:
-        return {"validate": cmd_validate, "table": cmd_table, "dictionary": cmd_dictionary}[args.command](args)
+        return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export,
+                "dictionary": cmd_dictionary}[args.command](args)
     except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
         sys.stderr.close()
         return 0
@@ -61,37 +68,8 @@ def cmd_validate(args) -> int:
         print()
         print(report.summary(), file=sys.stderr)
         return 1 if failed else 0
-    print(render_report(report, args.texts))
+    print(report.render(args.texts))
     return 1 if failed else 0
-
-
-def render_report(report, texts) -> str:
-    """The readable report: problems grouped by file, then what was checked, then the summary line."""
-    lines = []
-    by_file = defaultdict(list)
-    for p in report.problems:
-        by_file[p.file].append(p)
-    for file, items in by_file.items():
-        lines.append(f"{file}")
-        for p in sorted(items, key=lambda p: (p.severity != "error", p.row or 0)):
-            where = f"row {p.row}" if p.row is not None else "file"
-            col = f", column {p.column}" if p.column else ""
-            val = f", value {p.value!r}" if p.value not in (None, "") else ""
-            lines.append(f"  {p.severity.upper()} {where}{col}{val}: {p.message} [{p.code}]")
-            if p.fix:
-                lines.append(f"    fix: {p.fix}")
-        lines.append("")
-    if not report.problems:
-        lines.append("No problems found.")
-    if texts is None:
-        lines.append("Evidence not checked: pass --texts DIR with the article texts.")
-    else:
-        lines.append(f"Evidence checked against {report.texts_checked} article text(s) in {texts}.")
-    left_out = report.rows_read - len(report.figures)
-    if left_out:
-        lines.append(f"{left_out} annotation row(s) left out because of the errors above.")
-    lines.append(report.summary())
-    return "\n".join(lines)
 
 
 def cmd_table(args) -> int:
@@ -116,6 +94,22 @@ def cmd_table(args) -> int:
               file=sys.stderr)
     print(report.summary(), file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def cmd_export(args) -> int:
+    from .export import export_pack
+    from .problems import DataError
+
+    texts = args.texts or (paths.texts_dir() if paths.texts_dir().is_dir() else None)
+    try:
+        export_pack(args.data, args.out, lang=args.lang, texts=texts)
+    except DataError as exc:
+        from .loading import check
+
+        print(check(args.data, texts).render(texts))
+        print("The data has errors: no briefing pack was written. Fix them and run again.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_dictionary(args) -> int:

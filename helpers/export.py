@@ -1,0 +1,264 @@
+"""The briefing pack: every chart in PNG, SVG and PDF at slide and A4 sizes, the numbers behind
+each chart as CSV, one XLSX workbook with a sources sheet, and an index.html to browse it all.
+
+The pack is written into a hidden temporary folder and renamed into place only when complete,
+so an interrupted export never leaves a pack that looks finished; a second export on the same
+day goes to `<date>_2`, never mixing its files with the first.
+"""
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import analysis, paths
+
+FORMATS = ("png", "svg", "pdf")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBERS_COLUMNS = ["figure_id", "locality_id", "locality_name", "metric_id", "label_vi", "label_en", "figure_type",
+                   "value", "value_high", "out_of", "value_per_year", "unit", "qualifier", "period_start", "period_end",
+                   "term", "reference", "flag", "note", "article_id", "article_title", "publisher", "published",
+                   "evidence"]
+
+
+def save_chart(fig, stem: str, out_dir: Path, *, data: pd.DataFrame | None = None,
+               formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write `fig` as PNG (300 dpi), SVG and PDF, and `data` as CSV, all under one stem."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    safe = safe_stem(stem)
+    written = []
+    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
+    for fmt in formats:
+        path = out_dir / f"{safe}.{fmt}"
+        fig.savefig(path, format=fmt, dpi=300, metadata=meta[fmt])
+        written.append(path)
+    if data is not None:
+        path = out_dir / f"{safe}.csv"
+        numbers_table(data).to_csv(path, index=False, encoding="utf-8-sig")
+        written.append(path)
+    return written
+
+
+def safe_stem(stem: str) -> str:
+    """A file name that cannot leave the export folder, whatever the data called it."""
+    import re
+
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", str(stem)).strip(".-") or "chart"
+    return cleaned[:100]
+
+
+def neutralise(value):
+    """Spreadsheet formula injection: a text cell starting with =, +, -, @ is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind a chart: the figures it plots, traceable to their articles."""
+    cols = [c for c in NUMBERS_COLUMNS if c in rows.columns]
+    out = rows[cols].copy()
+    for c in ("period_start", "period_end"):
+        if c in out:
+            out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]) or isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(object).map(neutralise)
+    return out
+
+
+@dataclass
+class Chart:
+    """One chart of the pack: how to draw it, and the figures and caveats behind it."""
+
+    stem: str
+    title: str
+    caption: str
+    draw: Callable[[str], object]  # size -> Axes or Figure
+    rows: pd.DataFrame
+    caveats: list = field(default_factory=list)
+
+
+def _fig(obj):
+    return obj if hasattr(obj, "savefig") else obj.figure
+
+
+def briefing_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
+    """The standard set, chosen from what the data holds, so a new article needs no code change."""
+    from . import charts
+
+    vi = lang == "vi"
+    out: list[Chart] = []
+
+    def add(stem, title, caption, draw, rows):
+        if not rows.empty:
+            out.append(Chart(stem, title, caption, draw, rows, analysis.caveats(rows)))
+
+    plan_metrics = {
+        "budget": [m for m in ("budget_revenue_pct_plan", "budget_revenue_excl_land_pct_plan")],
+        "party": ["party_members_admitted_pct_plan"],
+        "military": ["military_recruitment_pct_quota"],
+    }
+    titles = {
+        "budget": ("Thu ngân sách so với kế hoạch, dự toán", "Budget revenue against plan and estimates"),
+        "party": ("Kết nạp đảng viên so với kế hoạch", "New Party members against plan"),
+        "military": ("Giao quân so với chỉ tiêu", "Military recruitment against quota"),
+    }
+    for i, (key, metrics) in enumerate(plan_metrics.items()):
+        rows = analysis.select(df, metric=metrics)
+        title = titles[key][0 if vi else 1]
+        add(f"{i + 1:02d}-{key}-vs-plan", title,
+            ("Mỗi chấm là một số liệu in trong bài, ghi rõ mốc so sánh; đường đứt nét là 100%." if vi else
+             "Each dot is a printed figure, labelled with what it is measured against; the dashed line is 100%."),
+            lambda size, m=metrics, tt=title: charts.plan_chart(df, metrics=m, lang=lang, title=tt, size=size), rows)
+    n = len(out)
+    for j, metric in enumerate(("party_members_admitted", "military_recruits")):
+        rows = analysis.select(df, metric=metric)
+        add(f"{n + j + 1:02d}-{metric.replace('_', '-')}-by-term", "", (
+            "Số mỗi năm, để nhiệm kỳ, nửa nhiệm kỳ và một năm so sánh được với nhau." if vi else
+            "Per year, so that a whole term, half a term and a single year compare."),
+            lambda size, m=metric: charts.terms_chart(df, metric=m, lang=lang, size=size), rows)
+    n = len(out)
+    social = analysis.select(df, category="culture_society")
+    counts = social.groupby("metric_id", observed=True)["locality_id"].nunique()
+    for j, metric in enumerate(sorted(counts[counts >= 2].index)):
+        rows = analysis.select(df, metric=metric)
+        add(f"{n + j + 1:02d}-{metric.replace('_', '-')}", "", (
+            "Các địa phương có số liệu cho chỉ số này; nhãn ghi thời kỳ của từng số." if vi else
+            "Every locality with a figure for this metric; each label gives the figure's period."),
+            lambda size, m=metric: charts.localities_chart(df, metric=m, lang=lang, size=size), rows)
+    tvr = analysis.targets_vs_results(df)
+    used = df[df["figure_id"].isin(set(tvr["target_figure_id"].dropna()) | set(tvr["result_figure_id"].dropna()))]
+    add(f"{len(out) + 1:02d}-targets-vs-results", "", (
+        "Kết quả so với chỉ tiêu; số liệu dạng % kế hoạch dùng mốc 100%." if vi else
+        "Results against targets; figures given as % of plan use 100% as the target."),
+        lambda size: charts.targets_chart(df, lang=lang, size=size), used)
+    for lid in df.drop_duplicates("locality_id").sort_values(["tier", "locality_id"])["locality_id"]:
+        rows = analysis.select(df, locality=lid, figure_type=None)
+        add(f"scorecard-{lid}", "", ("Mọi số liệu của địa phương, mỗi ô một chỉ số." if vi else
+                                     "Every figure of the locality, one panel per metric."),
+            lambda size, loc=lid: charts.scorecard(df, locality=loc, lang=lang, size=size), rows)
+    add("coverage", "", ("Ô trống: chưa có số liệu cho chỉ số đó ở địa phương và nhiệm kỳ đó." if vi else
+                         "Empty cell: no figure for that metric, locality and term."),
+        lambda size: charts.coverage_heatmap(df, lang=lang, size=size), df)
+    return out
+
+
+def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, today: date | None = None,
+                progress: Callable[[str], None] | None = None) -> Path:
+    """Validate, then write the whole pack to `<out_dir>/<date>/`; returns that folder.
+
+    Raises DataError (with the report) when the data has errors: a briefing is never built on them.
+    """
+    import matplotlib.pyplot as plt
+
+    from .loading import check
+    from .problems import DataError
+    from .theme import set_theme
+
+    say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    say("Validating the data …")
+    report = check(data_dir, texts)
+    if report.errors:
+        raise DataError(report.problems)
+    df = report.figures
+    say(f"  {report.summary()}")
+    out_root = Path(out_dir or paths.EXPORTS)
+    out_root.mkdir(parents=True, exist_ok=True)
+    stamp = (today or date.today()).isoformat()
+    work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
+    try:
+        with set_theme(lang=lang):
+            specs = briefing_charts(df, lang)
+            built = []
+            for i, spec in enumerate(specs, start=1):
+                say(f"[{i}/{len(specs)}] {spec.stem}")
+                files = {}
+                for size in ("slide", "a4"):
+                    fig = _fig(spec.draw(size))
+                    stem = spec.stem if size == "slide" else f"{spec.stem}_a4"
+                    paths_ = save_chart(fig, stem, work, data=spec.rows if size == "slide" else None)
+                    files[size] = [p.name for p in paths_]
+                    if size == "slide" and not spec.title:
+                        spec.title = fig.get_suptitle()
+                    plt.close(fig)
+                built.append((spec, files))
+        say("Writing the workbook and index.html …")
+        write_workbook(work / "briefing.xlsx", built, df, lang)
+        write_index(work / "index.html", built, report, lang, stamp)
+        target = _free_name(out_root, stamp)
+        os.replace(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    say(f"Briefing pack written to {target}")
+    return target
+
+
+def _free_name(root: Path, stamp: str) -> Path:
+    target, k = root / stamp, 1
+    while target.exists():
+        k += 1
+        target = root / f"{stamp}_{k}"
+    return target
+
+
+def write_workbook(path: Path, built, df: pd.DataFrame, lang: str) -> None:
+    """A sheet per chart (its numbers) and a sources sheet with every article and evidence excerpt used."""
+    used = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        names = set()
+        for spec, _ in built:
+            name = spec.stem[:31]
+            while name in names:
+                name = name[:29] + f"{len(names):02d}"
+            names.add(name)
+            numbers_table(spec.rows).to_excel(xl, sheet_name=name, index=False)
+            used |= set(spec.rows["figure_id"])
+        src = df[df["figure_id"].isin(used)].sort_values(["article_id", "source_row"])
+        cols = ["article_id", "article_title", "publisher", "published", "figure_id", "locality_name", "metric_id",
+                "value_as_written", "unit_as_written", "period_text", "evidence", "flag", "note"]
+        numbers_table(src[cols].assign(
+            value_as_written=src["value_as_written"], unit_as_written=src["unit_as_written"])).to_excel(
+            xl, sheet_name="nguon-sources", index=False)
+
+
+def write_index(path: Path, built, report, lang: str, stamp: str) -> None:
+    """A self-contained page: each chart with its title, caption, sources, caveats and downloads."""
+    vi = lang == "vi"
+    e = html.escape
+    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
+             f"<title>{e('Gói tài liệu giao ban' if vi else 'Briefing pack')} {stamp}</title>",
+             "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+             "figure{margin:2.5em 0;border-top:1px solid #ddd;padding-top:1em}img{width:100%}"
+             "figcaption p{margin:.3em 0}.caveats li{color:#8a4b00}.files a{margin-right:.8em}</style></head><body>",
+             f"<h1>{e('Gói tài liệu giao ban' if vi else 'Briefing pack')} — {stamp}</h1>",
+             f"<p>{e(report.summary())}</p>",
+             f"<p><a href='briefing.xlsx'>{e('Sổ tính (mỗi biểu đồ một trang, kèm trang nguồn)' if vi else 'Workbook (a sheet per chart, plus sources)')}</a></p>",
+             "<nav><ol>"]
+    parts += [f"<li><a href='#{e(spec.stem)}'>{e(spec.title)}</a></li>" for spec, _ in built]
+    parts.append("</ol></nav>")
+    for spec, files in built:
+        arts = spec.rows.drop_duplicates("article_id").sort_values("published")
+        sources = "".join(
+            f"<li>{e(a['article_title'])} — {e(a['publisher'] or ('không rõ nơi đăng' if vi else 'publisher not stated'))}, "
+            f"{e(str(a['published']))}</li>" for _, a in arts.iterrows())
+        cav = "".join(f"<li>{e(c.text(lang))}</li>" for c in spec.caveats)
+        links = " ".join(f"<a href='{e(name)}'>{e(name)}</a>" for size in ("slide", "a4") for name in files[size])
+        parts.append(
+            f"<figure id='{e(spec.stem)}'><img src='{e(files['slide'][0])}' alt='{e(spec.title)}'>"
+            f"<figcaption><h2>{e(spec.title)}</h2><p>{e(spec.caption)}</p>"
+            f"<p><b>{'Nguồn' if vi else 'Sources'}</b></p><ul>{sources}</ul>"
+            + (f"<p><b>{'Lưu ý khi so sánh' if vi else 'Caveats'}</b></p><ul class='caveats'>{cav}</ul>" if cav else "")
+            + f"<p class='files'>{links}</p></figcaption></figure>")
+    parts.append("</body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
