@@ -1,0 +1,36 @@
+"""Every notebook runs top to bottom on the shipped data, as committed: no outputs, a parameters cell."""
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from helpers import paths
+
+NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_four_numbered_notebooks():
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01-", "02-", "03-", "04-"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_clean_with_parameters(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "commit notebooks without outputs"
+    assert "parameters" in code[0].metadata.get("tags", []), "the first code cell is the parameters cell"
+    assert nb.cells[0].cell_type == "markdown" and "Inputs" in nb.cells[0].source
+    assert max(len(c.source.splitlines()) for c in code) <= 8, "logic lives in helpers/, cells stay short"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_runs_end_to_end(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    if path.name.startswith("04-"):
+        nb.cells[1].source += f"\nOUT_DIR = {str(tmp_path)!r}"  # keep the test's pack out of exports/
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert images, "the charts appear"
