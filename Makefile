@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= data
 TEXTS  ?= ../shared/seeds
+LANG_OPT ?=
 
 .PHONY: run test validate table lab clean
 
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 
 ## The main job: validate the data (stop on errors) and write the briefing pack to exports/<date>/.
 run: $(STAMP)
-	$(BIN)/python -m helpers export --data $(DATA) --texts $(TEXTS)
+	$(BIN)/python -m helpers export --data $(DATA) --texts $(TEXTS) $(LANG_OPT)
 
 ## The tests (what CI runs).
 test: $(STAMP)
