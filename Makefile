@@ -7,12 +7,15 @@ DATA   ?= data
 TEXTS  ?= ../shared/seeds
 LANG_OPT ?=
 
+KERNEL := locality-terms
+
 .PHONY: run test validate table lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (locality-terms)" >/dev/null
 	touch $(STAMP)
 
 ## The main job: validate the data (stop on errors) and write the briefing pack to exports/<date>/.
@@ -28,6 +31,10 @@ validate: $(STAMP)
 
 table: $(STAMP)
 	$(BIN)/python -m helpers table $(DATA)
+
+## Interactive: JupyterLab on the notebooks, with the project's kernel.
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
 
 clean:
 	rm -rf $(VENV) .pytest_cache

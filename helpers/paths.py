@@ -7,7 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 DOCS = ROOT / "docs"
-EXPORTS = ROOT / "exports"
+# $LOCALITY_EXPORTS moves the briefing packs elsewhere (the browser test keeps its packs out of exports/).
+EXPORTS = Path(os.environ.get("LOCALITY_EXPORTS") or ROOT / "exports")
 
 
 def texts_dir() -> Path:

@@ -53,18 +53,27 @@ MARK_LABELS = {
 _ACTIVE = {"lang": "vi"}
 
 
+# Left alone on restore: matplotlib's own rc_context would also reset interactive state, which
+# stops Jupyter's inline backend from showing figures made inside the block.
+_KEEP = ("backend", "backend_fallback", "interactive")
+
+
 class _Theme:
     """Returned by set_theme: leaving a `with` block restores the previous settings."""
 
-    def __init__(self, ctx, previous_lang):
-        self._ctx, self._previous_lang = ctx, previous_lang
+    def __init__(self, saved, previous_lang):
+        self._saved, self._previous_lang = saved, previous_lang
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         _ACTIVE["lang"] = self._previous_lang
-        self._ctx.__exit__(None, None, None)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # some saved keys are deprecated aliases
+            mpl.rcParams.update(self._saved)
         return False
 
 
@@ -72,13 +81,16 @@ def set_theme(lang: str = "vi", context: str = "notebook") -> _Theme:
     """Apply the project's chart style; `lang` becomes the default language of chart text."""
     if lang not in ("vi", "en"):
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
-    ctx = mpl.rc_context()
-    ctx.__enter__()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        saved = {k: v for k, v in mpl.rcParams.items() if k not in _KEEP}
     previous = _ACTIVE["lang"]
     sns.set_theme(context=context, style="whitegrid", palette=PALETTE, font=FONT, rc=RC)
     mpl.rcParams.update(RC)
     _ACTIVE["lang"] = lang
-    return _Theme(ctx, previous)
+    return _Theme(saved, previous)
 
 
 def current_lang(lang: str | None = None) -> str:

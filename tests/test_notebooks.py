@@ -10,6 +10,15 @@ from helpers import paths
 NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
 
 
+def test_every_notebook_names_the_registered_kernel():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    assert "locality-terms" in specs, "the set-up registers the kernel: run `make test` or `make lab`"
+    for path in NOTEBOOKS:
+        assert nbformat.read(path, as_version=4).metadata["kernelspec"]["name"] == "locality-terms", path.name
+
+
 def test_there_are_four_numbered_notebooks():
     assert [p.name[:3] for p in NOTEBOOKS] == ["01-", "02-", "03-", "04-"]
 
@@ -29,7 +38,7 @@ def test_runs_end_to_end(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
     if path.name.startswith("04-"):
         nb.cells[1].source += f"\nOUT_DIR = {str(tmp_path)!r}"  # keep the test's pack out of exports/
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]

@@ -1,0 +1,49 @@
+"""The notebook controls: they start from the parameters and redraw when a choice changes."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import load, widgets
+
+
+@pytest.fixture(scope="module")
+def df():
+    return load()
+
+
+def test_metric_explorer_redraws_on_each_choice(df, monkeypatch):
+    calls = []
+    monkeypatch.setattr(widgets, "draw_metric", lambda d, m, t, lang: calls.append((m, t, lang)))
+    box = widgets.metric_explorer(df, metric="party_members_admitted", lang="vi")
+    pick_metric, pick_term = box.children[0].children
+    pick_lang = box.children[1]
+    pick_metric.value = "military_recruits"
+    pick_term.value = "2020–2025"
+    pick_lang.value = "en"
+    assert calls == [("party_members_admitted", None, "vi"), ("military_recruits", None, "vi"),
+                     ("military_recruits", "2020–2025", "vi"), ("military_recruits", "2020–2025", "en")]
+
+
+def test_locality_explorer_offers_every_locality(df, monkeypatch):
+    calls = []
+    monkeypatch.setattr(widgets, "draw_locality", lambda d, loc, lang: calls.append((loc, lang)))
+    box = widgets.locality_explorer(df, locality="phuong-ngoc-thuy")
+    pick, pick_lang = box.children[0].children
+    assert {v for _, v in pick.options} == set(df["locality_id"])
+    assert ("Phường Ngọc Thụy", "phuong-ngoc-thuy") in pick.options
+    pick.value = "quan-kien-an"
+    assert calls == [("phuong-ngoc-thuy", "vi"), ("quan-kien-an", "vi")]
+
+
+def test_metric_options_are_labelled_in_the_chosen_language(df):
+    assert ("New Party members admitted", "party_members_admitted") in widgets.metric_options(df, "en")
+    assert ("Số đảng viên mới kết nạp", "party_members_admitted") in widgets.metric_options(df, "vi")
+
+
+def test_draw_metric_shows_two_charts_and_caveats(df, monkeypatch, capsys):
+    shown = []
+    monkeypatch.setattr(widgets, "_show", lambda obj: (shown.append(obj), plt.close("all")))
+    widgets.draw_metric(df, "party_members_admitted", None, "en")
+    assert len(shown) == 2
+    assert "•" in capsys.readouterr().out
