@@ -1,4 +1,4 @@
-"""Command line: `python -m helpers validate|table|dictionary`. A stable contract; later issues add subcommands.
+"""Command line: `python -m helpers validate|table|export|dictionary|mentions|new-article|agreement`. A stable contract.
 
 Exit codes: 0 fine, 1 the data has errors (or warnings with --strict), 2 the command could not run.
 Bad data never produces a traceback, only the report.
@@ -39,10 +39,35 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schema")
     d.add_argument("--check", action="store_true", help="exit 1 if the file is out of date instead of writing it")
 
+    m = sub.add_parser("mentions", help="every figure a Vietnamese article mentions, with its sentence")
+    m.add_argument("article", help="the article's plain-text file")
+    m.add_argument("--data", default=str(paths.DATA), help="data folder, to mark what is annotated (default: data/)")
+    m.add_argument("--format", choices=["text", "json"], default="text")
+
+    n = sub.add_parser("new-article", help="add an article's row and write its pre-filled annotation file")
+    n.add_argument("article", help="the article's plain-text file")
+    n.add_argument("--id", required=True, dest="article_id", help="the new article_id (lower-case slug)")
+    n.add_argument("--locality", required=True, help="locality_id the figures describe (editable per row)")
+    n.add_argument("--title", help="headline (default: the text's first line)")
+    n.add_argument("--publisher", default="")
+    n.add_argument("--url", default="")
+    n.add_argument("--published", help="ISO date, partial allowed (default: the text's dateline)")
+    n.add_argument("--annotator", help="who annotates (default: your login name)")
+    n.add_argument("--data", default=str(paths.DATA), help="data folder (default: data/)")
+    n.add_argument("--texts", help="the texts folder (default: $LOCALITY_TEXTS or ../shared/seeds)")
+
+    g = sub.add_parser("agreement", help="compare two annotations of one article: matches, differences, kappa")
+    g.add_argument("file_a", help="an annotation CSV")
+    g.add_argument("file_b", nargs="?", help="the other annotation CSV (default: the two annotators of FILE_A)")
+    g.add_argument("--data", default=str(paths.DATA), help="data folder, to find the article (default: data/)")
+    g.add_argument("--texts", help="the texts folder, to place the evidence (default: $LOCALITY_TEXTS or ../shared/seeds)")
+    g.add_argument("--article", help="article_id, when the file names do not say it")
+    g.add_argument("--format", choices=["text", "json"], default="text")
+
     args = parser.parse_args(argv)
     try:
-        return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export,
-                "dictionary": cmd_dictionary}[args.command](args)
+        return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export, "dictionary": cmd_dictionary,
+                "mentions": cmd_mentions, "new-article": cmd_new_article, "agreement": cmd_agreement}[args.command](args)
     except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
         sys.stderr.close()
         return 0
@@ -68,6 +93,11 @@ def cmd_validate(args) -> int:
         print()
         print(report.summary(), file=sys.stderr)
         return 1 if failed else 0
+    if args.texts:
+        from .mentions import coverage_all, render_coverage
+
+        print(render_coverage(coverage_all(data_dir, args.texts)))
+        print()
     print(report.render(args.texts))
     return 1 if failed else 0
 
@@ -126,6 +156,64 @@ def cmd_dictionary(args) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")
+    return 0
+
+
+def cmd_mentions(args) -> int:
+    from .mentions import article_mentions, render_mentions
+
+    mentions, article_id = article_mentions(args.article, args.data)
+    if args.format == "json":
+        json.dump([m.as_dict() for m in mentions], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(render_mentions(mentions, Path(args.article).name, article_id))
+    return 0
+
+
+def cmd_new_article(args) -> int:
+    from .scaffold import ScaffoldError, new_article
+
+    try:
+        made = new_article(args.article, args.article_id, args.locality, data_dir=args.data, texts=args.texts,
+                           title=args.title, publisher=args.publisher, url=args.url, published=args.published,
+                           annotator=args.annotator)
+    except ScaffoldError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.fix:
+            print(f"fix: {exc.fix}", file=sys.stderr)
+        return 1
+    print(f"Added '{made.article_id}' to {made.articles_file} (text_file: {Path(args.article).name}).")
+    print(f"Wrote {made.annotation_file}: {len(made.rows)} rows, one per figure mention, with evidence, value, unit, "
+          "qualifier and period suggested.")
+    for note in made.notes:
+        print(f"  note: {note}")
+    print("Next:\n"
+          "  1. Open the file; for each figure you keep choose metric_id (data/metrics.csv) and delete the other rows.\n"
+          "  2. Check locality_id, figure_type, unit and period_start/period_end of every row you keep.\n"
+          "  3. Run `python -m helpers validate --texts DIR`, then `make run`.\n"
+          "Until you fill them in, validate reports 'required' errors for metric_id (every row) and for\n"
+          "period_start/period_end where the text printed no period, and 'bad_unit' where the suggested unit is not\n"
+          "in the codebook: that is expected.\n"
+          "The annotation guide is docs/annotating.md.")
+    return 0
+
+
+def cmd_agreement(args) -> int:
+    from .agreement import AgreementError, agreement
+
+    try:
+        result = agreement(args.file_a, args.file_b, data_dir=args.data, texts=args.texts, article_id=args.article)
+    except AgreementError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.fix:
+            print(f"fix: {exc.fix}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        print()
+    else:
+        print(result.render())
     return 0
 
 

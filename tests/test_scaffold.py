@@ -1,0 +1,247 @@
+"""new-article: from an article text to a pre-filled annotation file, and on to the briefing pack."""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import check, export, paths
+from helpers.io import read_table
+from helpers.mentions import find_mentions
+from helpers.schema import ANNOTATIONS, ARTICLES
+from helpers.scaffold import ScaffoldError, dateline, excerpt, new_article, prefill, value_cells
+from helpers.texts import fold, read_text
+from tests.conftest import TEXT
+
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen_article.txt"
+
+
+def run(*args):
+    """The command line in a real subprocess, as users run it."""
+    return subprocess.run([sys.executable, "-m", "helpers", *map(str, args)], capture_output=True, text=True,
+                          cwd=paths.ROOT, timeout=120)
+
+
+@pytest.fixture
+def texts(tmp_path) -> Path:
+    """A texts folder holding the unseen article (and the seeds, when present)."""
+    d = tmp_path / "texts"
+    d.mkdir()
+    if paths.texts_dir().is_dir():
+        for f in paths.texts_dir().glob("*.txt"):
+            shutil.copy(f, d / f.name)
+    shutil.copy(UNSEEN, d / "hai-an-2025.txt")
+    return d
+
+
+def test_new_article_writes_one_row_per_figure_and_appends_the_article(data_copy, texts):
+    before = (data_copy / "articles.csv").read_bytes()
+    made = new_article(texts / "hai-an-2025.txt", "hai-an-term-2020-2025", "quan-hai-an", data_dir=data_copy,
+                       texts=texts, publisher="Báo Thử", annotator="tester")
+    after = (data_copy / "articles.csv").read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
+    last = list(csv.DictReader(io.StringIO(after.decode("utf-8"))))[-1]
+    assert last == {"article_id": "hai-an-term-2020-2025",
+                    "title": "Quận Hải An: Hoàn thành 21/21 chỉ tiêu Nghị quyết Đại hội nhiệm kỳ 2020 - 2025",
+                    "publisher": "Báo Thử", "url": "", "published": "2025-06-20", "text_file": "hai-an-2025.txt",
+                    "notes": "Added by new-article (title from the text's first line; date from the dateline "
+                             "'08:18 | 20/06/2025'): check them."}
+    raw = read_table(made.annotation_file, ANNOTATIONS)
+    assert raw.readable and not raw.problems.items and raw.encoding == "utf-8-sig"
+    figures = [m for m in find_mentions(read_text(UNSEEN)) if m.kind == "figure"]
+    assert len(raw.frame) == len(figures) == 46
+    assert set(raw.frame["metric_id"]) == {""} and set(raw.frame["locality_id"]) == {"quan-hai-an"}
+    assert set(raw.frame["annotator"]) == {"tester"}
+    first = raw.frame.iloc[4]
+    assert first[["value", "unit", "period_start", "period_end", "period_basis", "period_text"]].tolist() == [
+        "4.215,6", "tỷ đồng", "2024", "2024", "stated", "năm 2024"]
+    assert made.notes == [
+        "title taken from the text's first line: 'Quận Hải An: Hoàn thành 21/21 chỉ tiêu Nghị quyết Đại hội nhiệm kỳ "
+        "2020 - 2025'; check it",
+        "published taken from the dateline '08:18 | 20/06/2025': 2025-06-20; check it"]
+
+
+def test_evidence_and_values_pass_so_only_the_annotators_choices_are_missing(data_copy, texts):
+    new_article(texts / "hai-an-2025.txt", "hai-an-term-2020-2025", "quan-hai-an", data_dir=data_copy, texts=texts,
+                annotator="tester")
+    report = check(data_copy, texts)
+    mine = [p for p in report.errors if "hai-an-term-2020-2025" in p.file]
+    assert sum(p.column == "metric_id" for p in mine) == 46
+    # what remains is the annotator's: the metric, a period where none was printed, a unit the codebook lacks
+    assert {(p.code, p.column) for p in mine} == {("required", "metric_id"), ("required", "period_start"),
+                                                 ("required", "period_end"), ("bad_unit", "unit")}
+    assert {p.value for p in mine if p.code == "bad_unit"} == {
+        "cá nhân", "chương trình", "nghị quyết", "phường", "suất quà", "thẻ", "tập thể"}
+    assert not [p for p in report.errors if "hai-an-term-2020-2025" not in p.file]
+
+
+def test_prefilled_cells_read_as_the_printed_figures(data_copy, texts):
+    made = new_article(texts / "hai-an-2025.txt", "hai-an", "quan-hai-an", data_dir=data_copy, texts=texts,
+                       annotator="tester")
+    by_value = {r["value"]: r for r in made.rows}
+    assert by_value["7210"]["unit"] == "đảng viên"  # printed 7.210: ambiguous in a cell, so rewritten
+    assert by_value["725,3180"]["unit"] == "tỷ đồng"  # printed 725,318 tỷ đồng: a trailing zero removes the doubt
+    assert by_value["96 tỷ 450 triệu"]["unit"] == "đồng"
+    assert (by_value["93,15"]["value_high"], by_value["118"]["value_high"]) == ("95,6", "121")
+    assert by_value["98"]["qualifier"] == "nearly" and by_value["3500"]["qualifier"] == "more_than"
+    assert by_value["9,2"]["qualifier"] == ""  # vượt 9,2% kế hoạch: an excess, not 'more than 9,2'
+    assert (by_value["1,4"]["reference"], by_value["1,4"]["reference_period"]) == ("previous_year", "2020")
+    assert by_value["112,4"]["reference"] == "plan_city" and by_value["123"]["reference"] == "congress_target"
+    assert by_value["92"]["figure_type"] == "target" and by_value["93,15"]["figure_type"] == "result"
+    assert (by_value["1862"]["period_start"], by_value["1862"]["period_end"]) == ("2025-01", "2025-05")
+
+
+def test_value_cells_and_excerpt():
+    text = "Tổng thu thực hiện 361,503 tỷ đồng, đạt 92,5% dự toán tỉnh; với tổng số đảng viên 7.210 đồng chí."
+    ms = {m.text: m for m in find_mentions(text) if m.kind == "figure"}
+    assert value_cells(ms["361,503 tỷ"]) == ("361,5030", "")
+    assert value_cells(ms["7.210"]) == ("7210", "")
+    assert value_cells(ms["92,5%"]) == ("92,5", "")
+    assert excerpt(text, ms["7.210"]) == "với tổng số đảng viên 7.210 đồng chí"
+    long = "Năm 2023, " + ", ".join(f"việc số {i} làm tốt" for i in range(30)) + ", kết nạp 40 đảng viên, đạt 100%."
+    cut = excerpt(long, next(m for m in find_mentions(long) if m.text == "40"))
+    assert "kết nạp 40 đảng viên" in cut and len(cut) <= 200 and fold(cut) in fold(long)
+
+
+def test_dateline():
+    assert dateline("Tiêu đề\n\n08:18 02/08/2023\n\nBài") == ("2023-08-02", "08:18 02/08/2023")
+    assert dateline("Tiêu đề\n10:25, Thứ Tư, 22-5-2024\n") == ("2024-05-22", "10:25, Thứ Tư, 22-5-2024")
+    assert dateline("Không có ngày tháng") == ("", "")
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_append_keeps_every_existing_byte_and_the_files_line_ending(make_data, ending):
+    data, texts = make_data()
+    original = (data / "articles.csv").read_text(encoding="utf-8").replace("\n", ending).rstrip("\r\n")
+    (data / "articles.csv").write_bytes(original.encode("utf-8"))  # no final line break either
+    new_article(texts / "bai-thu.txt", "bai-moi", "phuong-a", data_dir=data, texts=texts, annotator="t",
+                title="Bài mới", published="2024-03")
+    after = (data / "articles.csv").read_bytes().decode("utf-8")
+    assert after.startswith(original + ending)
+    assert after.endswith(ending) and ("\r" in after) == (ending == "\r\n")
+    frame = read_table(data / "articles.csv", ARTICLES).frame
+    assert frame["article_id"].tolist() == ["bai-thu", "bai-moi"]
+    assert frame.iloc[1][["title", "published", "text_file", "notes"]].tolist() == ["Bài mới", "2024-03", "bai-thu.txt", ""]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--id", "Bad_ID", "--locality", "phuong-a"], "error: 'Bad_ID' is not a valid article id"),
+    (["--id", "bai-moi", "--locality", "phuong-z"], "error: locality 'phuong-z' is not in "),
+    (["--id", "bai-thu", "--locality", "phuong-a"], "error: article 'bai-thu' is already in "),
+    (["--id", "bai-moi", "--locality", "phuong-a", "--published", "2024-13"],
+     "error: --published: month 13 does not exist"),
+])
+def test_refusals_exit_1_and_change_nothing(make_data, args, message):
+    data, texts = make_data()
+    before = {p: p.read_bytes() for p in data.rglob("*.csv")}
+    result = run("new-article", texts / "bai-thu.txt", *args, "--data", data, "--texts", texts)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(message) and "\nfix: " in result.stderr
+    assert {p: p.read_bytes() for p in data.rglob("*.csv")} == before
+
+
+def test_never_overwrites_an_annotation_file(make_data):
+    data, texts = make_data()
+    kept = data / "annotations" / "bai-moi.csv"
+    kept.write_text("locality_id\nhand-made\n", encoding="utf-8")
+    before = (data / "articles.csv").read_bytes()
+    result = run("new-article", texts / "bai-thu.txt", "--id", "bai-moi", "--locality", "phuong-a", "--data", data)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {kept} already exists and is never overwritten",
+        "fix: choose another id, or delete or rename the existing file yourself"]
+    assert kept.read_text(encoding="utf-8") == "locality_id\nhand-made\n"
+    assert (data / "articles.csv").read_bytes() == before
+
+
+def test_says_when_the_text_is_not_in_the_texts_folder(make_data, tmp_path):
+    data, texts = make_data()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text(TEXT, encoding="utf-8")
+    made = new_article(elsewhere, "bai-moi", "phuong-a", data_dir=data, texts=texts, annotator="t",
+                       title="Bài mới", published="2024")
+    assert made.notes == [f"the text is not in the texts folder {texts}: copy elsewhere.txt there so that "
+                          f"`validate --texts {texts}` can check the evidence"]
+    assert elsewhere.read_text(encoding="utf-8") == TEXT and not (texts / "elsewhere.txt").exists()
+
+
+def test_unreadable_articles_file_is_refused(make_data):
+    data, texts = make_data()
+    (data / "articles.csv").write_bytes(b"PK\x03\x04 a workbook")
+    with pytest.raises(ScaffoldError, match="cannot be read"):
+        new_article(texts / "bai-thu.txt", "bai-moi", "phuong-a", data_dir=data, texts=texts)
+    assert not (data / "annotations" / "bai-moi.csv").exists()
+
+
+# The annotator's choices for some of the pre-filled rows of the unseen article; every other row is deleted.
+CHOICES = {  # (value, unit) as pre-filled -> cells the annotator sets
+    ("4.215,6", "tỷ đồng"): {"metric_id": "budget_revenue_bn_vnd"},
+    ("112,4", "%"): {"metric_id": "budget_revenue_pct_plan"},
+    ("98", "triệu đồng/người/năm"): {"metric_id": "income_per_capita_mn_vnd"},
+    ("0,08", "%"): {"metric_id": "poverty_rate_pct"},
+    ("615", "đảng viên"): {"metric_id": "party_members_admitted", "period_start": "2021", "period_end": "2025-05",
+                           "period_basis": "inferred", "note": "The whole term up to the report (06/2025)."},
+    ("123", "%"): {"metric_id": "party_members_admitted_pct_plan", "period_start": "2021", "period_end": "2025-05",
+                   "period_basis": "inferred", "note": "Same period as the 615 members."},
+    ("131", "đảng viên"): {"metric_id": "party_members_admitted"},
+    ("7210", "đảng viên"): {"metric_id": "party_members_total", "period_start": "2025-06", "period_end": "2025-06",
+                            "period_basis": "inferred", "note": "'hiện có' taken as the publication month."},
+    ("1089", "thanh niên"): {"metric_id": "military_recruits", "period_start": "2021", "period_end": "2025-05",
+                             "period_basis": "inferred", "note": "The term up to the report."},
+}
+
+
+def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes(data_copy, texts, tmp_path,
+                                                                                 monkeypatch):
+    text = texts / "hai-an-2025.txt"
+    made = run("new-article", text, "--id", "hai-an-term-2020-2025", "--locality", "quan-hai-an", "--publisher",
+               "Báo Thử", "--annotator", "tester", "--data", data_copy, "--texts", texts)
+    assert made.returncode == 0, made.stderr
+    assert "validate reports 'required' errors for metric_id (every row)" in made.stdout
+    target = data_copy / "annotations" / "hai-an-term-2020-2025.csv"
+    assert run("validate", data_copy, "--texts", texts).returncode == 1  # metric_id still to choose
+
+    with open(target, encoding="utf-8-sig", newline="") as f:  # the annotator edits the file
+        rows = list(csv.DictReader(f))
+    kept = []
+    for r in rows:
+        choice = CHOICES.get((r["value"], r["unit"]))
+        if choice:
+            kept.append({**r, **choice})
+    assert len(kept) == len(CHOICES)
+    with open(target, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\r\n")
+        w.writeheader()
+        w.writerows(kept)
+
+    validated = run("validate", data_copy, "--texts", texts)
+    assert validated.returncode == 0, validated.stdout
+    assert f"  hai-an-term-2020-2025: 9 of 46 figure mentions annotated (20%); not annotated: 37" in validated.stdout
+
+    # The briefing pack, as `make run` writes it; the chart images are test_export's business, so only the numbers.
+    monkeypatch.setattr(export, "save_chart", functools.partial(export.save_chart, formats=()))
+    pack = export.export_pack(data_copy, tmp_path / "out", texts=texts, today=date(2025, 6, 21),
+                              progress=lambda m: None)
+    card = pd.read_csv(pack / "scorecard-quan-hai-an.csv", encoding="utf-8-sig")
+    assert sorted(card["metric_id"]) == sorted(c["metric_id"] for c in CHOICES.values())
+    got = dict(zip(card["metric_id"] + "@" + card["period_start"], card["value"]))
+    assert got["budget_revenue_bn_vnd@2024-01-01"] == pytest.approx(4215.6)
+    assert got["party_members_total@2025-06-01"] == 7210
+    budget = pd.read_csv(pack / "01-budget-vs-plan.csv", encoding="utf-8-sig")
+    assert 112.4 in budget.loc[budget["locality_id"] == "quan-hai-an", "value"].tolist()
+    sources = pd.read_excel(pack / "briefing.xlsx", sheet_name="nguon-sources")
+    assert (sources["article_id"] == "hai-an-term-2020-2025").sum() == len(CHOICES)
+
+
+def test_reference_is_read_after_the_unit():
+    text = "Hoàn thành 21/21 chỉ tiêu Nghị quyết Đại hội; năm 2021 đạt 118% kế hoạch; đạt 92,5% dự toán tỉnh."
+    refs = {m.text: prefill(text, m, "x", "y")["reference"] for m in find_mentions(text) if m.kind == "figure"}
+    assert refs == {"21/21": "", "118%": "plan", "92,5%": "plan_province"}
