@@ -189,7 +189,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
                     paths_ = save_chart(fig, stem, work, data=spec.rows if size == "slide" else None)
                     files[size] = [p.name for p in paths_]
                     if size == "slide" and not spec.title:
-                        spec.title = fig.get_suptitle()
+                        spec.title = fig.get_suptitle().split("\n")[0]
                     plt.close(fig)
                 built.append((spec, files))
         say("Writing the workbook and index.html …")
