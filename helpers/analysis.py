@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .localities import display_name, successor_chain
+from .numbers import display_number
 from .periods import TERM_DTYPE, TERMS
 from .schema import VOCABULARIES, label
 
@@ -101,16 +102,7 @@ def annualise(value: float, months: float) -> float:
 # ---------------------------------------------------------------- text helpers (no matplotlib here)
 
 def _num(v: float, lang: str) -> str:
-    """7210 -> '7.210' (vi) / '7,210' (en); 93.15 -> '93,15' / '93.15'."""
-    if v is None or pd.isna(v):
-        return "–"
-    decimals = 0 if float(v).is_integer() else (1 if abs(v) >= 100 else 2)
-    text = f"{v:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return display_number(None if pd.isna(v) else v, lang)
 
 
 _PREFIX = {"approx": "≈", "nearly": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}

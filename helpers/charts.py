@@ -16,6 +16,7 @@ import seaborn as sns
 
 from . import analysis
 from .localities import display_name
+from .numbers import display_number
 from .periods import TERMS
 from .schema import label
 from .theme import MARK_LABELS, MARKS, NEUTRAL, SIZES, STATUS_COLOURS, colour_of, current_lang
@@ -46,15 +47,7 @@ def t(key: str, lang: str) -> str:
 
 def fmt_number(v: float, lang: str = "vi") -> str:
     """142.2 -> '142,2' (vi) or '142.2' (en); 7210 -> '7.210' / '7,210'."""
-    if v is None or pd.isna(v):
-        return "–"
-    decimals = 0 if abs(v) >= 1000 or float(v).is_integer() else (1 if abs(v) >= 100 else 2)
-    text = f"{v:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return display_number(None if v is None or pd.isna(v) else v, lang, compact=True)
 
 
 _PREFIX = {"approx": "≈", "nearly": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}

@@ -168,3 +168,19 @@ def format_number(value: float) -> str:
     if len(frac) == 3 and whole.lstrip("-") not in ("0",) and len(whole.lstrip("-")) <= 3:
         frac += "0"
     return f"{whole},{frac}"
+
+
+def display_number(v, lang: str = "vi", *, compact: bool = False) -> str:
+    """A number for readers: 7210 -> '7.210' (vi) / '7,210' (en); 93.15 -> '93,15' / '93.15'.
+
+    `compact` (chart labels) drops decimals from 1000 up. Missing values show as '–'.
+    """
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    decimals = 0 if float(v).is_integer() or (compact and abs(v) >= 1000) else (1 if abs(v) >= 100 else 2)
+    text = f"{v:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
