@@ -103,6 +103,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_table(args) -> int:
+    from .export import neutralise_frame, workbook_date, write_xlsx
     from .loading import check
 
     report = check(Path(args.data_dir), args.texts)
@@ -110,11 +111,12 @@ def cmd_table(args) -> int:
     table = report.figures.copy()
     for col in ("period_start", "period_end"):
         table[col] = table[col].dt.strftime("%Y-%m-%d")
+    table = neutralise_frame(table)  # no text cell becomes a formula in a spreadsheet
     if fmt == "xlsx":
         if not args.out:
             print("error: --format xlsx needs --out FILE.xlsx", file=sys.stderr)
             return 2
-        table.to_excel(args.out, index=False, sheet_name="figures")
+        write_xlsx(args.out, {"figures": table}, when=workbook_date(report.figures))  # same data, same bytes
     elif args.out:
         table.to_csv(args.out, index=False, encoding="utf-8-sig")  # BOM: Excel then shows the diacritics
     else:

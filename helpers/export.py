@@ -4,16 +4,28 @@ each chart as CSV, one XLSX workbook with a sources sheet, and an index.html to 
 The pack is written into a hidden temporary folder and renamed into place only when complete,
 so an interrupted export never leaves a pack that looks finished; a second export on the same
 day goes to `<date>_2`, never mixing its files with the first.
+
+Every spreadsheet written here (CSV and XLSX) neutralises formula injection: a text cell that
+starts with =, +, -, @, tab or carriage return gets a leading apostrophe. File and sheet names
+that come from the data pass through `safe_stem`/`_sheet_name`, so they never leave the export
+folder. The same data gives byte-identical files: charts carry no creation date and stable SVG
+ids (helpers/theme.py), and workbooks get fixed document dates and zip entry times.
 """
 from __future__ import annotations
 
 import html
+import io
 import os
+import re
 import shutil
 import sys
 import tempfile
+import unicodedata
+import warnings
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +35,12 @@ from . import analysis, paths
 
 FORMATS = ("png", "svg", "pdf")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters an XLSX cannot hold (openpyxl refuses them); input validation already refuses them in cells.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Windows refuses these as file names whatever the extension.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+# Workbook dates when the data gives none; the zip format cannot store dates before 1980.
+FALLBACK_DATE = datetime(2000, 1, 1)
 NUMBERS_COLUMNS = ["figure_id", "locality_id", "locality_name", "metric_id", "label_vi", "label_en", "figure_type",
                    "value", "value_high", "out_of", "value_per_year", "unit", "qualifier", "period_start", "period_end",
                    "term", "reference", "flag", "note", "article_id", "article_title", "publisher", "published",
@@ -43,24 +61,96 @@ def save_chart(fig, stem: str, out_dir: Path, *, data: pd.DataFrame | None = Non
         written.append(path)
     if data is not None:
         path = out_dir / f"{safe}.csv"
-        numbers_table(data).to_csv(path, index=False, encoding="utf-8-sig")
+        numbers_table(data).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         written.append(path)
     return written
 
 
 def safe_stem(stem: str) -> str:
-    """A file name that cannot leave the export folder, whatever the data called it."""
-    import re
+    """A file name that cannot leave the export folder, whatever the data called it.
 
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", str(stem)).strip(".-") or "chart"
-    return cleaned[:100]
+    ASCII letters, digits, '-' and '_' only (Vietnamese letters lose their marks, 'đ' becomes 'd'), no
+    leading or trailing '-', at most 100 characters, never empty and never a name Windows reserves.
+    The same stem always gives the same name, and a safe name is returned unchanged.
+    """
+    text = str(stem).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", text)
+    cleaned = re.sub(r"-{2,}", "-", cleaned).strip("-")[:100].strip("-") or "chart"
+    if cleaned.lower() in _RESERVED:
+        cleaned = f"chart-{cleaned}"
+    return cleaned
 
 
 def neutralise(value):
-    """Spreadsheet formula injection: a text cell starting with =, +, -, @ is prefixed with an apostrophe."""
+    """Spreadsheet formula injection: a text cell starting with =, +, -, @, tab or CR gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell of `frame` neutralised (numbers, dates and missing values untouched)."""
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col) or isinstance(col.dtype, pd.CategoricalDtype):
+            out[c] = col.astype(object).map(neutralise)
+    return out
+
+
+def workbook_date(df: pd.DataFrame | None) -> datetime:
+    """The date a workbook is stamped with: the newest publication date of the figures' articles, so the
+    same data always gives the same bytes (FALLBACK_DATE when there is none)."""
+    from .periods import PeriodError, parse_partial_date
+
+    newest = FALLBACK_DATE
+    if df is not None and "published" in getattr(df, "columns", ()):
+        for text in set(df["published"].dropna().astype(str)):
+            try:
+                first = parse_partial_date(text).first
+            except PeriodError:
+                continue
+            newest = max(newest, datetime(first.year, first.month, first.day))
+    return newest
+
+
+def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None = None) -> Path:
+    """Write one sheet per frame, neutralised, with the same bytes for the same frames.
+
+    openpyxl stamps the workbook with the time of saving and the zip entries with the time of
+    writing; both are replaced by `when` (default FALLBACK_DATE).
+    """
+    path = Path(path)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        for name, frame in sheets.items():
+            clean = frame.copy()
+            for c in clean.columns:  # first what a workbook cannot hold, then formulas (so none is uncovered)
+                if clean[c].dtype == object or pd.api.types.is_string_dtype(clean[c]):
+                    clean[c] = clean[c].astype(object).map(
+                        lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v)
+            neutralise_frame(clean).to_excel(xl, sheet_name=name, index=False)
+    path.write_bytes(_stable_zip(buf.getvalue(), when or FALLBACK_DATE))
+    return path
+
+
+def _stable_zip(data: bytes, when: datetime) -> bytes:
+    """An XLSX rewritten with `when` as its created/modified dates and as every zip entry's time."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)",
+                              lambda m: m.group(1) + stamp + m.group(3), body)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3  # the same bytes whatever system wrote them
+            entry.external_attr = 0o644 << 16
+            zout.writestr(entry, body)
+    return out.getvalue()
 
 
 def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -70,10 +160,7 @@ def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
     for c in ("period_start", "period_end"):
         if c in out:
             out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]) or isinstance(out[c].dtype, pd.CategoricalDtype):
-            out[c] = out[c].astype(object).map(neutralise)
-    return out
+    return neutralise_frame(out)
 
 
 @dataclass
@@ -158,12 +245,11 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
     """Validate, then write the whole pack to `<out_dir>/<date>/`; returns that folder.
 
     Raises DataError (with the report) when the data has errors: a briefing is never built on them.
+    The pack is built in a hidden folder beside it and renamed into place only when every file is
+    written; on any failure or interruption that folder is removed, so no half-written pack remains.
     """
-    import matplotlib.pyplot as plt
-
     from .loading import check
     from .problems import DataError
-    from .theme import set_theme
 
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
     say("Validating the data …")
@@ -177,31 +263,71 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
     stamp = (today or date.today()).isoformat()
     work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
     try:
-        with set_theme(lang=lang):
-            specs = briefing_charts(df, lang)
+        with pack_style(lang):
+            specs = pack_charts(df, lang)
             built = []
             for i, spec in enumerate(specs, start=1):
                 say(f"[{i}/{len(specs)}] {spec.stem}")
-                files = {}
-                for size in ("slide", "a4"):
-                    fig = _fig(spec.draw(size))
-                    stem = spec.stem if size == "slide" else f"{spec.stem}_a4"
-                    paths_ = save_chart(fig, stem, work, data=spec.rows if size == "slide" else None)
-                    files[size] = [p.name for p in paths_]
-                    if size == "slide" and not spec.title:
-                        spec.title = fig.get_suptitle().split("\n")[0]
-                    plt.close(fig)
+                files = {size: [p.name for p in render_chart(spec, work, size)] for size in ("slide", "a4")}
                 built.append((spec, files))
         say("Writing the workbook and index.html …")
         write_workbook(work / "briefing.xlsx", built, df, lang)
         write_index(work / "index.html", built, report, lang, stamp)
-        target = _free_name(out_root, stamp)
-        os.replace(work, target)
+        target = _publish(work, out_root, stamp)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     say(f"Briefing pack written to {target}")
     return target
+
+
+@contextmanager
+def pack_style(lang: str = "vi"):
+    """The chart style of a pack, from matplotlib's defaults up, whatever the caller changed before
+    (a notebook's rcParams), and restored afterwards: the same data draws the same bytes everywhere."""
+    import matplotlib as mpl
+
+    from .theme import set_theme
+
+    with mpl.rc_context():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecated aliases among the defaults
+            mpl.rcdefaults()
+        with set_theme(lang=lang):
+            yield
+
+
+def pack_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
+    """The pack's charts, each with a file stem of its own that cannot leave the export folder."""
+    specs, taken = briefing_charts(df, lang), set()
+    for spec in specs:
+        spec.stem = _unique(safe_stem(spec.stem), taken)  # two charts never share (or overwrite) a file
+    return specs
+
+
+def render_chart(spec: Chart, out_dir: Path, size: str) -> list[Path]:
+    """Draw one chart at `size` ('slide' or 'a4') and save it, as the pack does (the slide size with its CSV)."""
+    import matplotlib.pyplot as plt
+
+    fig = _fig(spec.draw(size))
+    try:
+        stem = spec.stem if size == "slide" else f"{spec.stem}_a4"
+        written = save_chart(fig, stem, out_dir, data=spec.rows if size == "slide" else None)
+        if size == "slide" and not spec.title:
+            spec.title = fig.get_suptitle().split("\n")[0]
+    finally:
+        plt.close(fig)
+    return written
+
+
+def _unique(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem-2`, `stem-3`, … when another chart has it (compared ignoring case, as Windows does)."""
+    out, k = stem, 1
+    while out.lower() in taken:
+        k += 1
+        out = f"{stem[:95]}-{k}"
+    taken.add(out.lower())
+    return out
 
 
 def _free_name(root: Path, stamp: str) -> Path:
@@ -212,24 +338,44 @@ def _free_name(root: Path, stamp: str) -> Path:
     return target
 
 
+def _publish(work: Path, root: Path, stamp: str) -> Path:
+    """Rename the finished pack into `<stamp>`, or `<stamp>_2`, … : never into a folder that holds files,
+    even when another export finishes at the same moment."""
+    while True:
+        target = _free_name(root, stamp)
+        try:
+            os.rename(work, target)
+            return target
+        except OSError:
+            if not target.exists():
+                raise
+            # another export took the name between the check and the rename: try the next one
+
+
+def _sheet_name(stem: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts (31 characters, none of []:*?/\\), unique ignoring case."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", stem).strip("'")[:31] or "sheet"
+    name, k = base, 1
+    while name.lower() in taken:
+        k += 1
+        name = f"{base[:28]}-{k:02d}"
+    taken.add(name.lower())
+    return name
+
+
 def write_workbook(path: Path, built, df: pd.DataFrame, lang: str) -> None:
     """A sheet per chart (its numbers) and a sources sheet with every article and evidence excerpt used."""
-    used = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        names = set()
-        for spec, _ in built:
-            name = spec.stem[:31]
-            while name in names:
-                name = name[:29] + f"{len(names):02d}"
-            names.add(name)
-            numbers_table(spec.rows).to_excel(xl, sheet_name=name, index=False)
-            used |= set(spec.rows["figure_id"])
-        src = df[df["figure_id"].isin(used)].sort_values(["article_id", "source_row"])
-        cols = ["article_id", "article_title", "publisher", "published", "figure_id", "locality_name", "metric_id",
-                "value_as_written", "unit_as_written", "period_text", "evidence", "flag", "note"]
-        numbers_table(src[cols].assign(
-            value_as_written=src["value_as_written"], unit_as_written=src["unit_as_written"])).to_excel(
-            xl, sheet_name="nguon-sources", index=False)
+    used, sheets, taken = set(), {}, {"nguon-sources"}
+    for spec, _ in built:
+        sheets[_sheet_name(spec.stem, taken)] = numbers_table(spec.rows)
+        used |= set(spec.rows["figure_id"])
+    src = df[df["figure_id"].isin(used)].sort_values(["article_id", "source_row"])
+    cols = ["article_id", "article_title", "publisher", "published", "figure_id", "locality_name", "metric_id",
+            "value_as_written", "unit_as_written", "period_text", "evidence", "flag", "note"]
+    sources = src[cols].copy()
+    sources["figure_id"] = sources["figure_id"].astype(str)
+    sheets["nguon-sources"] = sources  # neutralised by write_xlsx
+    write_xlsx(path, sheets, when=workbook_date(src))
 
 
 def write_index(path: Path, built, report, lang: str, stamp: str) -> None:

@@ -1,9 +1,15 @@
 """Read CSV files the way people really save them, or refuse them with a clear message.
 
 Handles UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), Windows-1258, CRLF,
-and `,`, `;` or tab separators. The separator is chosen by which one turns the header into
-the columns the schema expects, so a `;` file is never read as one wide column. A `;`
-file comes from a spreadsheet in a decimal-comma locale, so its decimal mark is `,`.
+and `,`, `;`, tab or `|` separators (and Excel's `sep=;` first line). The separator is chosen
+by which one turns the header into the columns the schema expects, so a `;` file is never
+read as one wide column. A `;` file comes from a spreadsheet in a decimal-comma locale, so
+its decimal mark is `,`.
+
+Nothing is dropped silently: a file that cannot be read gets one problem naming it, and a row
+that cannot be read (wrong number of cells, a NUL byte, two copies of a column that disagree,
+a merge-conflict marker) gets a problem naming its spreadsheet row, while the rows beside it
+are still read.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import difflib
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,15 +28,38 @@ from .numbers import clean
 from .problems import Problems
 from .schema import Table
 
-DELIMITERS = (",", ";", "\t")
+DELIMITERS = (",", ";", "\t", "|")
 # UTF-8 Vietnamese read as Windows-1252 and saved again: 'đ' -> 'Ä‘', 'ả' -> 'áº£', 'ư' -> 'Æ°', 'á' -> 'Ã¡'.
 # 'Ã' before a no-break space is left alone: 'XÃ' followed by U+00A0 is real Vietnamese.
 _MOJIBAKE = re.compile(r"áº|á»|Ä‘|Ä\u0090|Æ°|Æ¯|Ã[\u00a1-\u00bf]")
+# Files that are not text at all, by their first bytes.
+SIGNATURES = (
+    (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"), (b"{\\rtf", "an RTF document (WordPad or Word)"),
+)
+# Control characters that never belong in a cell (tab, line feed and carriage return do).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes(range(0, 9)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\x7f"
+# Characters that cannot be seen but make two ids differ (zero-width space, word joiner, BOM, soft hyphen);
+# removed from ids, codes, numbers and dates, kept in texts (the evidence is compared with the article as is).
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+# A line git leaves in a file it could not merge.
+_MERGE_MARKER = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?:\s.*)?")
+MAX_SHOWN = 80  # characters of a cell or line quoted in a message
+
+# A cell may legitimately be long (a pasted paragraph of evidence); the csv module's default limit of
+# 131072 characters would otherwise make the whole rest of the file unreadable. Long cells are reported
+# by the validator instead.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 @dataclass
 class RawTable:
-    """A file read into strings: `frame` is indexed by spreadsheet row (header = row 1)."""
+    """A file read into strings: `frame` is indexed by spreadsheet row (header = row 1).
+
+    `skipped` counts data rows that were not read into `frame` (each has its problem).
+    """
 
     name: str
     frame: pd.DataFrame
@@ -38,20 +68,57 @@ class RawTable:
     decimal: str | None = None
     problems: Problems = field(default_factory=Problems)
     readable: bool = True
+    skipped: int = 0
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """A cell as quoted in a message: control characters made visible, long ones cut with '…'."""
+    text = CONTROL.sub(lambda m: "\\x%02x" % ord(m.group(0)), str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _zip_kind(data: bytes) -> str:
+    """What a zip file holds: a workbook, a word-processor document, or something else."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return "workbook"
+    if any(n.startswith("xl/") for n in names) or "content.xml" in names and any("spreadsheet" in n for n in names):
+        return "workbook"
+    if any(n.startswith("word/") for n in names):
+        return "document"
+    if "mimetype" in names or "content.xml" in names:
+        return "workbook"  # an OpenDocument file; spreadsheets are by far the likeliest here
+    return "zip"
 
 
 def decode(data: bytes, name: str, problems: Problems) -> tuple[str | None, str]:
-    """Bytes to NFC text, or None with an error in `problems`."""
+    """Bytes to NFC text, or None with an error in `problems`.
+
+    A few stray NUL bytes in otherwise readable text are kept: `read_table` reports the cells
+    holding them, so the rows beside them are still read.
+    """
     if data.startswith(b"PK\x03\x04"):
-        problems.error(name, None, None, None, "spreadsheet_not_csv",
-                       "this is an Excel/LibreOffice workbook (.xlsx/.ods) saved under a .csv name",
-                       "open it and use 'Save as' → 'CSV UTF-8 (comma delimited)'")
+        kind = _zip_kind(data)
+        if kind == "workbook":
+            problems.error(name, None, None, None, "spreadsheet_not_csv",
+                           "this is an Excel/LibreOffice workbook (.xlsx/.ods) saved under a .csv name",
+                           "open it and use 'Save as' → 'CSV UTF-8 (comma delimited)'")
+        else:
+            what = "a Word document (.docx)" if kind == "document" else "a zip archive"
+            problems.error(name, None, None, None, "binary_file", f"the file is {what}, not a CSV",
+                           "check that this is the file you meant; export the table as 'CSV UTF-8'")
         return None, ""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         problems.error(name, None, None, None, "spreadsheet_not_csv",
                        "this is an old Excel workbook (.xls) saved under a .csv name",
                        "open it and use 'Save as' → 'CSV UTF-8 (comma delimited)'")
         return None, ""
+    for magic, what in SIGNATURES:
+        if data.startswith(magic):
+            problems.error(name, None, None, None, "binary_file", f"the file is {what}, not a CSV",
+                           "check that this is the file you meant; export the table as 'CSV UTF-8'")
+            return None, ""
     encoding = ""
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, data = "utf-8-sig", data[3:]
@@ -63,11 +130,17 @@ def decode(data: bytes, name: str, problems: Problems) -> tuple[str | None, str]
             encoding = "utf-16-le"
         elif even and even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
             encoding = "utf-16-be"
-        else:
+        elif data.count(0) * 100 > len(data):
             problems.error(name, None, None, None, "binary_file",
                            "the file contains NUL bytes and is not text",
                            "check that this is the CSV you meant; re-export it as 'CSV UTF-8'")
             return None, ""
+        # else: text with a few stray NUL bytes (a bad copy or a crash); read_table names their cells
+    if not encoding.startswith("utf-16") and (len(data) - len(data.translate(None, _CONTROL_BYTES))) * 20 > len(data):
+        problems.error(name, None, None, None, "binary_file",
+                       "the file is mostly control characters and is not text",
+                       "check that this is the CSV you meant; re-export it as 'CSV UTF-8'")
+        return None, ""
     try:
         text = data.decode(encoding or "utf-8")
         encoding = encoding or "utf-8"
@@ -82,6 +155,13 @@ def decode(data: bytes, name: str, problems: Problems) -> tuple[str | None, str]
             problems.error(name, None, None, None, "bad_encoding",
                            "the file is neither UTF-8 nor Windows-1258 (Vietnamese)", "re-export it as 'CSV UTF-8'")
             return None, ""
+    text = text.rstrip("\x1a")  # DOS end-of-file mark
+    if encoding.startswith("utf-16") and len(CONTROL.findall(text)) * 20 > len(text):
+        problems.error(name, None, None, None, "binary_file",
+                       "the file is mostly control characters and is not text",
+                       "check that this is the CSV you meant; re-export it as 'CSV UTF-8'")
+        return None, ""
+    if encoding == "cp1258":
         problems.warning(name, None, None, None, "not_utf8",
                          "the file is not UTF-8; it was read as Windows-1258 (Vietnamese) and normalised to NFC",
                          "check the diacritics, then re-save it as 'CSV UTF-8' to silence this warning")
@@ -99,18 +179,36 @@ def decode(data: bytes, name: str, problems: Problems) -> tuple[str | None, str]
 
 
 def _header_key(name: str) -> str:
-    return clean(name.replace("\ufeff", "")).lower()
+    """A header cell as compared: NFC, trimmed, lower case, without BOM, NUL or invisible characters."""
+    return clean(_INVISIBLE.sub("", name.replace("\x00", ""))).lower()
+
+
+def _loose_key(key: str) -> str:
+    """'metric id', 'Metric-ID', 'metric.id' -> 'metric_id': how spreadsheets and people rename headers."""
+    return re.sub(r"[\s\-.]+", "_", key).strip("_")
+
+
+def column_of(header_cell: str, columns: list[str]) -> str | None:
+    """The schema column a header cell names (exactly, or ignoring case, spaces, hyphens and dots), or None."""
+    key = _header_key(header_cell)
+    if key in columns:
+        return key
+    loose = _loose_key(key)
+    return loose if loose in columns else None
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return []
 
 
 def _pick_delimiter(text: str, expected: list[str]) -> tuple[str, int]:
     first = text.split("\n", 1)[0]
     best, best_hits = ",", -1
     for d in DELIMITERS:
-        try:
-            header = next(csv.reader([first], delimiter=d))
-        except (csv.Error, StopIteration):
-            continue
-        hits = len({_header_key(h) for h in header} & set(expected))
+        hits = len({column_of(h, expected) for h in _split(first, d)} - {None})
         if hits > best_hits:
             best, best_hits = d, hits
     return best, best_hits
@@ -124,17 +222,24 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        problems.error(name, None, None, None, "unreadable", f"cannot open the file ({exc.strerror})", "check the path")
+        problems.error(name, None, None, None, "unreadable", f"cannot open the file ({exc.strerror or exc})",
+                       "check the path")
         return RawTable(name, empty, problems=problems, readable=False)
     text, encoding = decode(data, name, problems)
     if text is None:
         return RawTable(name, empty, encoding, problems=problems, readable=False)
-    if not text.strip():
+    if not text.replace("\x00", "").strip():
         problems.error(name, None, None, None, "empty_file", "the file is empty",
                        f"it needs at least the header row: {','.join(table.columns)}")
         return RawTable(name, empty, encoding, problems=problems, readable=False)
 
-    delimiter, hits = _pick_delimiter(text, table.columns)
+    forced = re.match(r"sep=(.)[ \t]*\r?\n", text)  # Excel's separator line; Excel does not show it as a row
+    if forced:
+        text = text[forced.end():]
+        delimiter = forced.group(1)
+        hits = len({column_of(h, table.columns) for h in _split(text.split("\n", 1)[0], delimiter)} - {None})
+    else:
+        delimiter, hits = _pick_delimiter(text, table.columns)
     decimal = "," if delimiter == ";" else None
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
@@ -143,28 +248,39 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
         problems.error(name, len(records) + 1, None, None, "malformed_csv",
                        f"the CSV breaks after row {len(records)} ({exc}); rows before it were read",
                        "look for an unclosed quote (\") at that row; the file may have been cut short")
-    if hits <= 0:
-        problems.error(name, 1, None, text.split("\n", 1)[0][:80], "no_header",
-                       "the first row is not the expected header",
+    if hits <= 0 or not records:
+        problems.error(name, 1, None, shorten(text.split("\n", 1)[0]), "no_header",
+                       "the first row is not the expected header" + _header_hint(records, table),
                        f"the first row must name the columns: {','.join(table.columns)}")
         return RawTable(name, empty, encoding, delimiter, decimal, problems, False)
 
     header_problems = Problems()
-    header = [_header_key(h) for h in records[0]]
-    positions: dict[str, int] = {}
-    for i, h in enumerate(header):
+    header = records[0]
+    positions: dict[str, list[int]] = {}
+    for i, cell in enumerate(header):
+        h = _header_key(cell)
         if not h:
             continue
-        if h in positions:
-            header_problems.error(name, 1, h, h, "duplicate_column", f"column '{h}' appears twice",
-                                  "delete one of the two columns (keep the one with the data you mean)")
-        elif h in table.columns:
-            positions[h] = i
-        else:
+        col = column_of(cell, table.columns)
+        if col is None:
             close = difflib.get_close_matches(h, table.columns, n=1)
             hint = f"rename it to '{close[0]}' if that is what it holds" if close else "delete it or rename it to a known column"
-            header_problems.warning(name, 1, h, h, "unknown_column",
-                                    f"column '{h}' is not in the schema and is ignored", hint)
+            header_problems.warning(name, 1, h, shorten(h), "unknown_column",
+                                    f"column '{shorten(h)}' is not in the schema and is ignored", hint)
+            continue
+        positions.setdefault(col, []).append(i)
+        shown = clean(cell.replace("\ufeff", ""))
+        if shown != col:
+            header_problems.warning(name, 1, col, shorten(shown), "renamed_column",
+                                    f"the header '{shorten(shown)}' was read as column '{col}'",
+                                    f"rename the header to '{col}' (spreadsheets sometimes change case or spaces)")
+    for col, where in positions.items():
+        if len(where) > 1:
+            letters = " and ".join(_letter(i) for i in where)
+            header_problems.warning(name, 1, col, col, "duplicate_column",
+                                    f"column '{col}' appears {len(where)} times (spreadsheet columns {letters}); "
+                                    "a row is read only where the copies agree",
+                                    "delete the copies you do not mean")
     for c in table.required:
         if c not in positions:
             header_problems.error(name, 1, c, None, "missing_column", f"required column '{c}' is missing",
@@ -173,24 +289,96 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
     if header_problems.errors:
         return RawTable(name, empty, encoding, delimiter, decimal, problems, False)
 
-    rows, index = [], []
+    text_fields = {f.name for f in table.fields if f.kind == "text"}
+    # Fast paths: most files hold no control or invisible characters and no repeated column.
+    has_control, has_invisible = CONTROL.search(text) is not None, _INVISIBLE.search(text) is not None
+    single = all(len(where) == 1 for where in positions.values())
+    order = [(c, positions[c][0] if c in positions else None) for c in table.columns]
+    rows, index, skipped = [], [], 0
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
+        if len(record) == 1 and _MERGE_MARKER.fullmatch(record[0].strip()):
+            problems.error(name, number, None, shorten(record[0]), "merge_conflict",
+                           "an unresolved merge-conflict marker: the rows around it hold two versions of the same lines",
+                           "keep the version you mean, then delete the other one and the marker lines "
+                           "(<<<<<<<, =======, >>>>>>>)")
+            continue
         if len(record) != len(header):
             more = len(record) > len(header)
-            problems.error(name, number, None, delimiter.join(record)[:80], "wrong_cell_count",
+            problems.error(name, number, None, shorten(delimiter.join(record)), "wrong_cell_count",
                            f"the row has {len(record)} cells but the header has {len(header)}; the row is left out",
-                           "a value containing the separator must be in quotes (e.g. \"9,77\")" if more
-                           else "fill the missing cells (empty cells still need their separators)")
+                           _cell_count_fix(record, delimiter, len(header), more))
+            skipped += 1
             continue
-        rows.append([clean(record[positions[c]]) if c in positions else "" for c in table.columns])
+        if single and not has_control and not has_invisible:
+            rows.append([clean(record[i]) if i is not None else "" for _, i in order])
+            index.append(number)
+            continue
+        cells, bad = {}, False
+        for col, where in positions.items():
+            values = [record[i] for i in where]
+            for value in values:
+                hit = CONTROL.search(value)
+                if hit:
+                    nul = hit.group(0) == "\x00"
+                    problems.error(name, number, col, shorten(value), "nul_byte" if nul else "control_character",
+                                   ("the cell holds a NUL byte" if nul else
+                                    f"the cell holds the control character \\x{ord(hit.group(0)):02x}")
+                                   + ", so it may be cut or garbled; the row is left out",
+                                   "retype the cell, or re-export the file from the spreadsheet as 'CSV UTF-8'")
+                    bad = True
+                    break
+            cleaned = [clean(v) if col in text_fields else clean(_INVISIBLE.sub("", v)) for v in values]
+            if len(set(cleaned)) > 1:
+                problems.error(name, number, col, shorten(" | ".join(cleaned)), "duplicate_column",
+                               f"the {len(cleaned)} '{col}' columns disagree in this row; the row is left out",
+                               "delete the copy of the column you do not mean")
+                bad = True
+            cells[col] = cleaned[0]
+        if bad:
+            skipped += 1
+            continue
+        rows.append([cells.get(c, "") for c in table.columns])
         index.append(number)
     frame = pd.DataFrame(rows, columns=table.columns, index=pd.Index(index, name="row"), dtype="string")
-    if frame.empty:
+    if frame.empty and not skipped and not problems.errors:
         problems.warning(name, None, None, None, "no_rows", "the file has a header but no data rows",
                          "add rows, or delete the file if the article has no figures")
-    return RawTable(name, frame, encoding, delimiter, decimal, problems)
+    return RawTable(name, frame, encoding, delimiter, decimal, problems, skipped=skipped)
+
+
+def _letter(i: int) -> str:
+    """Spreadsheet column letter of a 0-based position: 0 -> A, 26 -> AA."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _cell_count_fix(record: list[str], delimiter: str, width: int, more: bool) -> str:
+    line = delimiter.join(record)
+    for other in DELIMITERS:
+        if other != delimiter and len(_split(line, other)) == width:
+            shown = {"\t": "tab"}.get(other, other)
+            mine = {"\t": "tab"}.get(delimiter, delimiter)
+            return (f"this row is separated by '{shown}' but the file by '{mine}' (two files merged?): "
+                    f"retype its separators as '{mine}'")
+    if more:
+        return "a value containing the separator must be in quotes (e.g. \"9,77\")"
+    return "fill the missing cells (empty cells still need their separators)"
+
+
+def _header_hint(records: list[list[str]], table: Table) -> str:
+    """Where the header seems to be, when it is not on the first row."""
+    for number, record in enumerate(records[1:10], start=2):
+        if len({column_of(c, table.columns) for c in record} - {None}) >= max(1, len(table.required) // 2):
+            return f"; the header seems to be on row {number}: delete the rows above it"
+    if records and len(records[0]) == len(table.columns):
+        return "; it looks like a data row: the header row may have been deleted"
+    return ""
 
 
 def _read_until_error(text: str, delimiter: str) -> list[list[str]]:

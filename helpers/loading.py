@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from . import paths
-from .io import RawTable, read_table
+from .io import CONTROL, RawTable, decode, read_table
 from .periods import months_between, term_of
 from .problems import ERROR, DataError, Problem, Problems
 from .schema import ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, TIDY, tidy_dtypes
-from .texts import fold, read_text, safe_text_path
+from .texts import fold, safe_text_path
 from .units import UnitError, conversion_factor, parse_unit
 from .validate import check_fields
 
@@ -114,6 +114,11 @@ def check(data_dir=None, texts=None) -> Report:
     metrics = mets.frame[met_ok].assign(unit_parsed=met_parsed["unit"][met_ok])
     ids = {"articles": set(articles["article_id"]), "localities": set(localities["locality_id"]),
            "metrics": set(metrics["metric_id"])}
+    # Ids whose rows exist but were left out with errors: a reference to one says so, rather than 'unknown'.
+    refused = {table: {v: int(row) for row, v in raw.frame.loc[~ok, col].items() if v and v not in ids[table]}
+               for table, raw, ok, col in (("articles", arts, art_ok, "article_id"),
+                                           ("localities", locs, loc_ok, "locality_id"),
+                                           ("metrics", mets, met_ok, "metric_id"))}
 
     parts, files, rows_read = [], [], 0
     ann_dir = data_dir / "annotations"
@@ -122,22 +127,38 @@ def check(data_dir=None, texts=None) -> Report:
                        "create data/annotations/ with one <article_id>.csv per article")
     for path in sorted(ann_dir.glob("*")) if ann_dir.is_dir() else []:
         name = shown(path)
+        if path.name.startswith("~$"):
+            problems.warning(name, None, None, None, "lock_file",
+                             "a spreadsheet's lock file (the file is open in Excel); it is not read",
+                             "close the workbook, or delete this file if Excel is no longer running")
+            continue
         if path.suffix.lower() != ".csv" or path.name.startswith("."):
             if not path.name.startswith("."):
                 problems.warning(name, None, None, None, "not_csv", "only .csv files are read from annotations/",
                                  "export it as CSV UTF-8 named <article_id>.csv, or move it out of the folder")
             continue
         files.append(name)
+        if not _inside(path, ann_dir):
+            problems.error(name, None, None, None, "unsafe_path",
+                           "the file is a link to a place outside the data folder and is not read",
+                           "copy the file into data/annotations/ instead of linking to it")
+            continue
         if path.stem not in ids["articles"]:
-            problems.error(name, None, None, path.stem, "unknown_article",
-                           f"no row of articles.csv has article_id '{path.stem}', so this file's figures are left out",
-                           "add the article to data/articles.csv, or rename the file to <article_id>.csv")
+            if path.stem in refused["articles"]:
+                row = refused["articles"][path.stem]
+                problems.error(name, None, None, path.stem, "unknown_article",
+                               f"the row of articles.csv for '{path.stem}' (row {row}) has errors, so this file's "
+                               "figures are left out", f"fix row {row} of articles.csv (see its problems above)")
+            else:
+                problems.error(name, None, None, path.stem, "unknown_article",
+                               f"no row of articles.csv has article_id '{path.stem}', so this file's figures are left out",
+                               "add the article to data/articles.csv, or rename the file to <article_id>.csv")
             continue
         raw = read_table(path, ANNOTATIONS, name)
         problems.extend(raw.problems)
-        rows_read += len(raw.frame)
+        rows_read += len(raw.frame) + raw.skipped
         if raw.readable and not raw.frame.empty:
-            parts.append(_check_annotation_file(raw, path.stem, metrics, problems, ids))
+            parts.append(_check_annotation_file(raw, path.stem, metrics, problems, ids, refused))
     missing_files = sorted(ids["articles"] - {Path(f).stem for f in files})
     for aid in missing_files:
         problems.warning(str(ann_dir / f"{aid}.csv"), None, None, aid, "no_annotations",
@@ -171,10 +192,18 @@ def _check_localities(raw: RawTable, parsed: dict, problems: Problems) -> None:
                            "a unit cannot be its own parent", "name the unit it belongs to")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """True when `path`, links resolved, lies inside `folder`."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
 def _check_annotation_file(raw: RawTable, article_id: str, metrics: pd.DataFrame, problems: Problems,
-                           ids: dict[str, set[str]]) -> pd.DataFrame:
+                           ids: dict[str, set[str]], refused: dict | None = None) -> pd.DataFrame:
     """Field and row checks of one annotation file; returns its rows with parsed values and a `_bad` mask."""
-    ok, parsed = check_fields(raw, ANNOTATIONS, problems, ids)
+    ok, parsed = check_fields(raw, ANNOTATIONS, problems, ids, refused)
     df = raw.frame.copy()
     name = raw.name
     df["_article_id"] = article_id
@@ -254,15 +283,32 @@ def _check_row(r: pd.Series, name: str, row: int, problems: Problems) -> bool:
 KEY = ["_article_id", "locality_id", "metric_id", "_figure_type", "period_start", "period_end", "_reference"]
 
 
+def _canonical_value(a, h, u, c, typed: tuple) -> str:
+    """A row's figure in the metric's unit, so '0,58' and '0.58', or '11 tỷ 708 triệu đồng' and '11,708 tỷ đồng',
+    compare equal; the cells as typed when the row could not be read."""
+    try:
+        if a.out_of is not None and c.dimension == "per cent" and u.dimension == "count":
+            f = 100.0 / a.out_of
+        else:
+            f = conversion_factor(u, c)
+        high = "" if h is None or pd.isna(h) else f"{h.value * f:.12g}"
+        return f"{a.value * f:.12g}|{high}|{'/năm' if u.per_year else ''}"
+    except (AttributeError, TypeError, UnitError, ZeroDivisionError):
+        return "as typed: " + "|".join(map(str, typed))
+
+
 def _drop_duplicates(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """Exact repeats within one article are errors: the later row is left out."""
-    cols = KEY + ["value", "value_high", "_qualifier", "unit"]
+    """Repeats within one article are errors: the later row is left out. A repeat is the same key and the
+    same figure, however it was typed."""
+    df = df.copy()
+    df["_figure"] = [_canonical_value(a, h, u, c, (v, vh, un)) for a, h, u, c, v, vh, un in zip(
+        df["_amount"], df["_amount_high"], df["_unit"], df["_canon"], df["value"], df["value_high"], df["unit"])]
+    cols = KEY + ["_figure", "_qualifier"]
     dup = df.duplicated(subset=cols, keep="first") & ~df["_bad"]
     for _, r in df[dup].iterrows():
         first = df[(df[cols].fillna("") == r[cols].fillna("")).all(axis=1)]["_row"].iloc[0]
         problems.error(r["_file"], int(r["_row"]), None, r["value"], "duplicate_row",
                        f"this row repeats row {first} of the same file and is left out", "delete one of the two rows")
-    df = df.copy()
     df.loc[dup, "_bad"] = True
     return df
 
@@ -275,7 +321,7 @@ def _report_conflicts(df: pd.DataFrame, problems: Problems) -> None:
            live["_start"].map(lambda d: d.first), live["_end"].map(lambda d: d.last), live["_reference"].fillna("")]
     groups = live.groupby(key, sort=False)
     for _, g in groups:
-        if g["value"].nunique() < 2 and g["value_high"].fillna("").nunique() < 2:
+        if g["_figure"].nunique() < 2:
             continue
         for _, r in g.iterrows():
             others = g[g.index.to_series() != r.name]
@@ -283,6 +329,23 @@ def _report_conflicts(df: pd.DataFrame, problems: Problems) -> None:
             problems.warning(r["_file"], int(r["_row"]), "value", r["value"], "conflicting_values",
                              f"the same locality, metric and period has other values ({where}); both are kept",
                              "check both articles; keep both if they really differ, and say so in note")
+
+
+def _article_text(path: Path | None) -> tuple[str | None, str | None]:
+    """An article's text (decoded like the CSVs, stray control characters removed), or None and why not.
+
+    The reason is None when the file is simply not there."""
+    if path is None or not path.is_file():
+        return None, None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot open it ({exc.strerror or exc})"
+    found = Problems()
+    text, _ = decode(data, str(path), found)
+    if text is None:
+        return None, found.errors[0].message if found.errors else "it is not text"
+    return CONTROL.sub("", text), None
 
 
 def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, problems: Problems,
@@ -297,12 +360,17 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
     files = articles.set_index("article_id")["text_file"]
     for aid, g in df[~df["_bad"]].groupby("_article_id"):
         path = safe_text_path(texts_dir, files.get(aid, ""))
-        text = read_text(path) if path is not None else None
+        text, why = _article_text(path)
         if text is None:
             row = articles.index[articles["article_id"] == aid][0]
-            problems.warning(articles_file, int(row), "text_file", files.get(aid, ""), "text_missing",
-                             f"the text of '{aid}' is not in {texts_dir}; its evidence was not checked",
-                             "put the article's .txt in the texts folder or correct text_file")
+            if why:
+                problems.warning(articles_file, int(row), "text_file", files.get(aid, ""), "text_unreadable",
+                                 f"the text of '{aid}' ({path.name}) cannot be read: {why}; its evidence was not checked",
+                                 "save the article as plain text (UTF-8) under that name")
+            else:
+                problems.warning(articles_file, int(row), "text_file", files.get(aid, ""), "text_missing",
+                                 f"the text of '{aid}' is not in {texts_dir}; its evidence was not checked",
+                                 "put the article's .txt in the texts folder or correct text_file")
             continue
         folded = fold(text)
         checked += 1

@@ -1,16 +1,25 @@
-"""The briefing pack, built in a temporary folder: every file written, links resolve, the workbook opens."""
+"""The briefing pack, built in a temporary folder: every file written, links resolve, the workbook opens;
+written atomically, repeatable to the byte, and safe to open in a spreadsheet whatever the data holds."""
 from __future__ import annotations
 
+import csv
+import hashlib
+import os
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
+import matplotlib as mpl
 import pytest
 from openpyxl import load_workbook
 
-from helpers import paths
+from helpers import export, paths
 from helpers.export import export_pack, neutralise, safe_stem, save_chart
 from helpers.problems import DataError
-from tests.conftest import GOOD_ROWS, fig
+from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS
+from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, TEXT, fig, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +78,6 @@ def test_numbers_behind_a_chart(pack):
     assert numbers["evidence"].notna().all()
 
 
-def test_second_export_same_day_goes_elsewhere(make_data, tmp_path):
-    data, texts = make_data()
-    first = export_pack(data, tmp_path / "out", texts=texts, today=date(2026, 1, 2), progress=lambda m: None)
-    second = export_pack(data, tmp_path / "out", texts=texts, today=date(2026, 1, 2), progress=lambda m: None)
-    assert (first.name, second.name) == ("2026-01-02", "2026-01-02_2")
-    assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in second.iterdir())
-
-
 def test_export_refuses_data_with_errors(make_data, tmp_path):
     data, texts = make_data(GOOD_ROWS + [fig(value="7.210")])
     with pytest.raises(DataError):
@@ -104,3 +105,264 @@ def test_formula_injection_neutralised(value, safe):
 def test_safe_stem():
     assert safe_stem("scorecard-phuong-ngoc-thuy") == "scorecard-phuong-ngoc-thuy"
     assert "/" not in safe_stem("a/b/../c")
+
+
+# ------------------------------------------------------------------ a small pack, exported twice
+
+HOSTILE_NOTE = '=HYPERLINK("http://evil.example","xem")'
+HOSTILE_EVIDENCE = '+cmd|\' /C calc\'!A0 đạt 143% kế hoạch'
+HOSTILE_TEXT = TEXT + " " + HOSTILE_EVIDENCE + "."
+HOSTILE_ROWS = [dict(GOOD_ROWS[0], note=HOSTILE_NOTE, period_text="@SUM(1+1)"), *GOOD_ROWS[1:],
+                fig(value="143", period_start="2022", period_end="2022", period_text="-2+3", evidence=HOSTILE_EVIDENCE)]
+STAMP = date(2026, 1, 2)
+# Exports the same data in a fresh interpreter with another hash seed, into the same folder (so it becomes the
+# day's second pack).
+SECOND = """
+import sys
+from datetime import date
+import matplotlib
+matplotlib.use("Agg")
+from helpers.export import export_pack
+export_pack(sys.argv[1], sys.argv[2], texts=sys.argv[3], today=date(2026, 1, 2), progress=lambda m: None)
+"""
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def small_packs(tmp_path_factory):
+    """The small data (with formula-like cells) exported twice on the same day: once here, with the caller's
+    matplotlib settings deliberately changed, and once in a separate process. Returns (first, its files'
+    hashes before the second export, second, data folder)."""
+    root = tmp_path_factory.mktemp("small")
+    data, texts, out = root / "data", root / "texts", root / "out"
+    write_csv(data / "articles.csv", [ARTICLE], ARTICLES.columns)
+    write_csv(data / "localities.csv", LOCALITY_ROWS, LOCALITIES.columns)
+    write_csv(data / "metrics.csv", METRIC_ROWS, METRICS.columns)
+    write_csv(data / "annotations" / "bai-thu.csv", HOSTILE_ROWS, ANNOTATIONS.columns)
+    texts.mkdir()
+    (texts / "bai-thu.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    with mpl.rc_context({"lines.linewidth": 7, "font.size": 21, "svg.hashsalt": None, "pdf.compression": 0,
+                         "axes.unicode_minus": False, "savefig.bbox": "tight", "axes.xmargin": 0.2}):
+        first = export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None)
+    before = digest(first)
+    result = subprocess.run([sys.executable, "-c", SECOND, str(data), str(out), str(texts)], cwd=paths.ROOT,
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONHASHSEED": "12345", "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr
+    return first, before, out / f"{STAMP.isoformat()}_2", data
+
+
+def test_second_export_same_day_goes_to_its_own_folder(small_packs):
+    first, before, second, _ = small_packs
+    assert (first.name, second.name) == ("2026-01-02", "2026-01-02_2")
+    assert digest(first) == before, "the second export did not touch the first pack"
+    assert sorted(p.name for p in first.parent.iterdir()) == ["2026-01-02", "2026-01-02_2"], "no temporary folder left"
+    assert (second / "index.html").is_file() and (second / "briefing.xlsx").is_file()
+
+
+def test_same_data_gives_byte_identical_files(small_packs):
+    first, _, second, _ = small_packs
+    a, b = digest(first), digest(second)
+    assert sorted(a) == sorted(b)
+    assert {p.rsplit(".", 1)[-1] for p in a} == {"png", "svg", "pdf", "csv", "xlsx", "html"}
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_no_clock_time_in_the_pack(small_packs):
+    first, _, _, _ = small_packs
+    page = (first / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"\d{1,2}:\d{2}", page), "index.html carries no time of day"
+    import zipfile
+
+    with zipfile.ZipFile(first / "briefing.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {(2023, 4, 1, 0, 0, 0)}  # the article's publication date
+        core = z.read("docProps/core.xml").decode()
+    assert core.count("2023-04-01T00:00:00Z") == 2
+    svg = (first / "coverage.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg
+    assert b"/CreationDate" not in (first / "coverage.pdf").read_bytes()
+
+
+def test_spreadsheets_written_neutralise_formulas(small_packs):
+    first, _, _, _ = small_packs
+    wb = load_workbook(first / "briefing.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert cells and all(c.data_type != "f" for c in cells)
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert "'" + HOSTILE_NOTE in texts and "'" + HOSTILE_EVIDENCE in texts and "'@SUM(1+1)" in texts
+    assert not any(t.startswith(export.FORMULA_START) for t in texts)
+    for path in first.glob("*.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.reader(f):
+                for cell in row:  # a cell starting like a formula must be a plain number
+                    if cell.startswith(export.FORMULA_START):
+                        float(cell)
+    numbers = (first / "01-budget-vs-plan.csv").read_text(encoding="utf-8-sig")
+    assert "'" + HOSTILE_NOTE.replace('"', '""') in numbers
+
+
+def test_table_command_neutralises_formulas(small_packs, tmp_path):
+    from helpers.__main__ import main
+
+    _, _, _, data = small_packs
+    assert main(["table", str(data), "--out", str(tmp_path / "t.xlsx")]) == 0
+    assert main(["table", str(data), "--out", str(tmp_path / "t.csv")]) == 0
+    ws = load_workbook(tmp_path / "t.xlsx")["figures"]
+    header = [c.value for c in ws[1]]
+    note = ws.cell(row=2, column=header.index("note") + 1)
+    assert (note.value, note.data_type) == ("'" + HOSTILE_NOTE, "s")
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    with open(tmp_path / "t.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["note"] == "'" + HOSTILE_NOTE and rows[4]["evidence"] == "'" + HOSTILE_EVIDENCE
+    again = tmp_path / "again.xlsx"
+    assert main(["table", str(data), "--out", str(again)]) == 0
+    assert again.read_bytes() == (tmp_path / "t.xlsx").read_bytes(), "the same data gives the same workbook"
+
+
+# ------------------------------------------------------------------ the shipped data, repeatable
+
+SHIPPED = """
+import sys
+from pathlib import Path
+import matplotlib
+matplotlib.use("Agg")
+from helpers import check, paths
+from helpers.export import pack_charts, pack_style, render_chart, write_workbook
+out = Path(sys.argv[1])
+texts = paths.texts_dir() if paths.texts_dir().is_dir() else None
+df = check(paths.DATA, texts).figures
+with pack_style("vi"):
+    specs = pack_charts(df, "vi")
+    render_chart(specs[0], out, "slide")
+write_workbook(out / "briefing.xlsx", [(s, {}) for s in specs], df, "vi")
+"""
+
+
+def test_shipped_data_gives_the_same_chart_and_workbook_in_another_process(pack, tmp_path):
+    result = subprocess.run([sys.executable, "-c", SHIPPED, str(tmp_path)], cwd=paths.ROOT, capture_output=True,
+                            text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": "777"})
+    assert result.returncode == 0, result.stderr
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == ["01-budget-vs-plan.csv", "01-budget-vs-plan.pdf", "01-budget-vs-plan.png",
+                    "01-budget-vs-plan.svg", "briefing.xlsx"]
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (pack / name).read_bytes(), name
+
+
+# ------------------------------------------------------------------ interrupted exports leave nothing
+
+
+def few_charts(monkeypatch, n=2):
+    real = export.briefing_charts
+    monkeypatch.setattr(export, "briefing_charts", lambda df, lang="vi": real(df, lang)[:n])
+
+
+@pytest.mark.parametrize("where, error", [("save_chart", RuntimeError("disk full")),
+                                          ("write_workbook", KeyboardInterrupt()),
+                                          ("write_index", OSError(28, "No space left on device"))])
+def test_interrupted_export_leaves_no_pack(make_data, tmp_path, monkeypatch, where, error):
+    data, texts = make_data()
+    out = tmp_path / "out"
+    (out / "2026-01-02").mkdir(parents=True)
+    (out / "2026-01-02" / "index.html").write_text("an earlier pack", encoding="utf-8")
+    few_charts(monkeypatch)
+    real, calls = getattr(export, where), []
+
+    def failing(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2 or where != "save_chart":  # the second chart file, or the workbook / index page
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export, where, failing)
+    with pytest.raises(type(error)):
+        export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None)
+    assert [p.name for p in out.iterdir()] == ["2026-01-02"], "no half-written pack, no temporary folder"
+    assert (out / "2026-01-02" / "index.html").read_text(encoding="utf-8") == "an earlier pack"
+
+
+def test_publish_never_renames_into_a_pack_another_export_just_finished(tmp_path, monkeypatch):
+    work = tmp_path / ".2026-01-02-x"
+    work.mkdir()
+    (work / "index.html").write_text("mine", encoding="utf-8")
+    taken = tmp_path / "2026-01-02"
+    real = export._free_name
+
+    def race(root, stamp):  # the name was free when checked; another export renames its pack there first
+        if not taken.exists():
+            taken.mkdir()
+            (taken / "index.html").write_text("theirs", encoding="utf-8")
+            return taken
+        return real(root, stamp)
+
+    monkeypatch.setattr(export, "_free_name", race)
+    target = export._publish(work, tmp_path, "2026-01-02")
+    assert target.name == "2026-01-02_2" and (target / "index.html").read_text(encoding="utf-8") == "mine"
+    assert (taken / "index.html").read_text(encoding="utf-8") == "theirs"
+    assert not work.exists()
+
+
+# ------------------------------------------------------------------ names from the data stay inside
+
+
+@pytest.mark.parametrize("stem", ["../../etc/passwd", "/etc/passwd", "..", ".", "", "C:\\Windows\\x", "CON", "nul",
+                                  "a\x00b", "scorecard-../../x", "Đông Hà", "x" * 500, "~/.bashrc", "-rf", "LPT1"])
+def test_hostile_stems_stay_in_the_folder(tmp_path, stem):
+    safe = safe_stem(stem)
+    assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,99}", safe), safe
+    assert safe.lower() not in {"con", "nul", "lpt1"}
+    assert (tmp_path / f"{safe}.csv").resolve().parent == tmp_path.resolve()
+
+
+def test_vietnamese_stem_keeps_its_letters():
+    assert safe_stem("scorecard-Đông Hà") == "scorecard-Dong-Ha"
+
+
+def test_colliding_stems_get_their_own_files_and_sheets(make_data, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    data, texts = make_data()
+
+    def plot(size):
+        f, ax = plt.subplots()
+        ax.plot([1, 2], [3, 4])
+        return f
+
+    def charts(df, lang="vi"):
+        return [export.Chart(stem, "t", "c", plot, df) for stem in ("scorecard-../../a b", "scorecard-a-b", "Scorecard A B")]
+
+    monkeypatch.setattr(export, "briefing_charts", charts)
+    pack = export_pack(data, tmp_path / "out", texts=texts, today=STAMP, progress=lambda m: None)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["2026-01-02"]
+    assert {p.stem for p in pack.glob("*.csv")} == {"scorecard-a-b", "scorecard-a-b-2", "Scorecard-A-B-3"}
+    assert all(p.parent == pack and p.is_file() for p in pack.rglob("*"))
+    sheets = load_workbook(pack / "briefing.xlsx", read_only=True).sheetnames
+    assert len({s.lower() for s in sheets}) == len(sheets) == 4
+    page = (pack / "index.html").read_text(encoding="utf-8")
+    assert all((pack / link).exists() for link in re.findall(r"(?:href|src)='([^'#]+)'", page))
+
+
+def test_write_xlsx_removes_what_a_workbook_cannot_hold_before_neutralising(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": ["\x01=cmd|' /C calc'!A0", "+84 912", "ok"], "b": [1.5, -2.0, 3.0]})
+    export.write_xlsx(tmp_path / "x.xlsx", {"s": frame})
+    ws = load_workbook(tmp_path / "x.xlsx")["s"]
+    assert [(c.value, c.data_type) for c in ws["A"]] == [
+        ("a", "s"), ("'=cmd|' /C calc'!A0", "s"), ("'+84 912", "s"), ("ok", "s")]
+    assert [c.value for c in ws["B"]] == ["b", 1.5, -2, 3]  # numbers stay numbers, negative ones too
+    export.write_xlsx(tmp_path / "y.xlsx", {"s": frame})
+    assert (tmp_path / "x.xlsx").read_bytes() == (tmp_path / "y.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize("stem", ["a/b", "x:y*z?", "[sheet]", "'quoted'", "a" * 40, "nguon-sources"])
+def test_sheet_names_are_valid_and_unique(stem):
+    taken = {"nguon-sources"}
+    first, second = export._sheet_name(stem, taken), export._sheet_name(stem, taken)
+    for name in (first, second):
+        assert 0 < len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name) and not name.startswith("'")
+    assert first.lower() != second.lower() and "nguon-sources" not in (first, second)

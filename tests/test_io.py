@@ -221,14 +221,44 @@ def test_workbook_saved_as_csv(tmp_path, data, fragment):
     assert raw.frame.empty and list(raw.frame.columns) == COLS
 
 
-def test_nul_bytes_in_ascii_file(tmp_path):
-    data = csv_text([fig()], COLS).encode("ascii", "ignore").replace(b"phuong-a", b"phuong\x00\x01a")
+def test_stray_nul_byte_leaves_out_its_row_only(tmp_path):
+    rows = [fig(), fig(value="5")]
+    data = csv_text(rows, COLS).encode("ascii", "ignore")
+    first, rest = data.split(b"phuong-a", 1)
+    data = first + b"phuong\x00a" + rest  # a NUL in row 2's locality_id
     assert data.count(b"\x00") == 1
+    raw = read(tmp_path, data)
+    assert raw.readable is True
+    p = one(raw, "nul_byte")
+    assert (p.severity, p.row, p.column, p.value) == ("error", 2, "locality_id", "phuong\\x00a")
+    assert "NUL" in p.message
+    assert list(raw.frame.index) == [3] and raw.frame.loc[3, "value"] == "5"
+    assert raw.skipped == 1
+
+
+def test_other_control_character_leaves_out_its_row(tmp_path):
+    data = csv_text([fig(note="a\x01b"), fig(value="5")], COLS).encode("utf-8")
+    raw = read(tmp_path, data)
+    p = one(raw, "control_character")
+    assert (p.row, p.column) == (2, "note") and "\\x01" in p.message
+    assert list(raw.frame.index) == [3]
+
+
+@pytest.mark.parametrize("data", [bytes(range(256)) * 4, b"\x00\x01\x02\x03" * 100,
+                                  b"locality_id,metric_id\n" + b"\x00" * 50])
+def test_binary_file_with_nul_bytes(tmp_path, data):
     raw = read(tmp_path, data)
     assert raw.readable is False
     p = one(raw, "binary_file")
     assert p.severity == "error" and p.row is None
-    assert "NUL" in p.message
+
+
+@pytest.mark.parametrize("data, what", [(b"%PDF-1.7\n%\xe2\xe3", "PDF"), (b"\x89PNG\r\n\x1a\n", "PNG"),
+                                        (b"\xff\xd8\xff\xe0", "JPEG"), (b"\x1f\x8b\x08\x00", "gzip")])
+def test_known_binary_formats_are_named(tmp_path, data, what):
+    raw = read(tmp_path, data + b"locality_id,metric_id" * 3)
+    p = one(raw, "binary_file")
+    assert what in p.message
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\r\n", b"\xef\xbb\xbf"])
@@ -277,14 +307,29 @@ def test_missing_optional_column_is_fine(tmp_path):
     assert raw.frame["flag"].tolist() == [""] * len(GOOD_ROWS)
 
 
-def test_duplicate_column(tmp_path):
+def test_duplicate_column_disagreeing_leaves_out_that_row(tmp_path):
     header = ",".join(COLS + ["value"])
-    row = ",".join(["phuong-a", "budget_revenue_pct_plan", "result", "118"] + [""] * (len(COLS) - 4) + ["119"])
-    raw = read(tmp_path, f"{header}\n{row}\n".encode("utf-8"))
-    assert raw.readable is False
-    p = one(raw, "duplicate_column")
-    assert (p.row, p.column, p.severity) == (1, "value", "error")
-    assert "twice" in p.message
+    cells = ["phuong-a", "budget_revenue_pct_plan", "result", "118"] + [""] * (len(COLS) - 4)
+    text = f"{header}\n" + ",".join(cells + ["119"]) + "\n" + ",".join(cells + ["118"]) + "\n"
+    raw = read(tmp_path, text.encode("utf-8"))
+    assert raw.readable is True
+    found = sorted((p.severity, p.row, p.column) for p in raw.problems if p.code == "duplicate_column")
+    assert found == [("error", 2, "value"), ("warning", 1, "value")]
+    head = next(p for p in raw.problems if p.row == 1)
+    assert "twice" in head.message or "2 times" in head.message
+    assert "D and R" in head.message
+    row = next(p for p in raw.problems if p.row == 2)
+    assert row.value == "118 | 119" and "left out" in row.message
+    assert list(raw.frame.index) == [3] and raw.frame.loc[3, "value"] == "118"
+
+
+def test_duplicate_column_agreeing_is_read(tmp_path):
+    rows = [dict(r, extra=r["value"]) for r in GOOD_ROWS]
+    text = csv_text(rows, COLS + ["extra"]).replace(",extra\n", ",Value\n", 1)
+    raw = read(tmp_path, text.encode("utf-8"))
+    assert raw.problems.errors == []
+    assert records(raw) == GOOD_ROWS
+    assert [p.code for p in raw.problems] == ["renamed_column", "duplicate_column"]
 
 
 def test_duplicate_column_differing_in_case(tmp_path):
@@ -443,3 +488,75 @@ def test_raw_table_defaults():
     raw = RawTable("f", pd.DataFrame())
     assert (raw.encoding, raw.delimiter, raw.decimal, raw.readable) == ("", ",", None, True)
     assert len(raw.problems) == 0
+
+
+# ------------------------------------------------------------------------ hostile layouts, clear messages
+
+
+def test_excel_sep_line_sets_the_separator_and_is_not_a_row(tmp_path):
+    raw = read(tmp_path, ("sep=;\r\n" + csv_text(GOOD_ROWS, COLS, delimiter=";", lineterminator="\r\n")).encode())
+    assert_good(raw)
+    assert (raw.delimiter, raw.decimal) == (";", ",")
+
+
+def test_title_row_above_the_header_is_named(tmp_path):
+    raw = read(tmp_path, ("Bảng số liệu\n" + csv_text(GOOD_ROWS, COLS)).encode())
+    p = one(raw, "no_header")
+    assert "the header seems to be on row 2" in p.message
+
+
+def test_deleted_header_row_is_named(tmp_path):
+    raw = read(tmp_path, csv_text(GOOD_ROWS, COLS).split("\n", 1)[1].encode())
+    assert "header row may have been deleted" in one(raw, "no_header").message
+
+
+def test_row_in_another_separator_says_so(tmp_path):
+    extra = csv_text([fig(value="5")], COLS, delimiter=";").split("\n", 1)[1]
+    raw = read(tmp_path, (csv_text(GOOD_ROWS, COLS) + extra).encode())
+    p = one(raw, "wrong_cell_count")
+    assert p.row == len(GOOD_ROWS) + 2 and "separated by ';' but the file by ','" in p.fix
+    assert records(raw) == GOOD_ROWS
+
+
+def test_merge_conflict_markers_are_named_and_both_versions_read(tmp_path):
+    ours, theirs = (csv_text([fig(value=v)], COLS).split("\n", 1)[1] for v in ("120", "121"))
+    text = csv_text(GOOD_ROWS[:1], COLS) + "<<<<<<< HEAD\n" + ours + "=======\n" + theirs + ">>>>>>> main\n"
+    raw = read(tmp_path, text.encode())
+    assert [(p.code, p.row) for p in raw.problems] == [("merge_conflict", 3), ("merge_conflict", 5),
+                                                       ("merge_conflict", 7)]
+    assert raw.frame["value"].tolist() == ["118", "120", "121"]
+
+
+def test_headers_renamed_by_a_spreadsheet_are_read_and_reported(tmp_path):
+    text = csv_text(GOOD_ROWS, COLS).replace("metric_id,figure_type", "Metric ID,Figure-Type", 1)
+    raw = read(tmp_path, text.encode())
+    assert_good(raw)
+    assert sorted((p.code, p.column, p.value) for p in raw.problems) == [
+        ("renamed_column", "figure_type", "Figure-Type"), ("renamed_column", "metric_id", "Metric ID")]
+
+
+def test_invisible_characters_leave_ids_but_not_texts(tmp_path):
+    row = fig(locality_id="phuong\u200b-a", unit="%\u2060", evidence="Năm 2021\u200b đạt 118% kế hoạch")
+    raw = read(tmp_path, csv_text([row], COLS).encode())
+    assert raw.frame.loc[2, "locality_id"] == "phuong-a" and raw.frame.loc[2, "unit"] == "%"
+    assert raw.frame.loc[2, "evidence"] == "Năm 2021\u200b đạt 118% kế hoạch"
+
+
+def test_cell_longer_than_the_csv_module_limit_is_read(tmp_path):
+    raw = read(tmp_path, csv_text([fig(note="x" * 200_000), fig(value="5")], COLS).encode())
+    assert raw.problems.errors == []
+    assert len(raw.frame.loc[2, "note"]) == 200_000 and raw.frame.loc[3, "value"] == "5"
+
+
+def test_word_document_under_a_csv_name(tmp_path):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    p = one(read(tmp_path, buf.getvalue()), "binary_file")
+    assert "Word document" in p.message
+
+
+def test_dos_end_of_file_mark_is_ignored(tmp_path):
+    assert_good(read(tmp_path, csv_text(GOOD_ROWS, COLS).encode() + b"\x1a"))

@@ -225,3 +225,30 @@ def test_conflict_found_across_period_spellings(make_data):
     data, texts = make_data(rows)
     found = [p for p in check(data, texts).problems if p.code == "conflicting_values"]
     assert [p.row for p in found] == [2, 3]
+
+
+@pytest.mark.parametrize("text, formula", [
+    ("=HYPERLINK(\"http://x\")", True), ("@SUM(A1)", True), ("+cmd|' /C calc'!A0", True), ("-2+3", True),
+    ("- SUM(1)", True), ("+Sheet1!A1", True), ("- theo báo cáo quý", False), ("-5% so với năm trước", False),
+    ("+84 912 345 678", False), ("Năm 2021 = 118%", False), ("", False)])
+def test_formula_looking_text(text, formula):
+    from helpers.validate import FORMULA
+
+    assert bool(FORMULA.match(text)) is formula
+
+
+def test_reference_to_a_refused_row_says_which_row_to_fix(make_data):
+    locs = [LOCALITY_ROWS[0], dict(LOCALITY_ROWS[1], level="village")]
+    data, texts = make_data(localities=locs)
+    report = check(data, texts)
+    refs = [p for p in report.problems if p.code == "unknown_locality"]
+    assert len(refs) == len(GOOD_ROWS) and all("(row 3) has errors" in p.message for p in refs)
+    assert all(p.fix == "fix row 3 of localities.csv first (see its problems above)" for p in refs)
+
+
+def test_values_typed_two_ways_are_one_figure(make_data):
+    rows = GOOD_ROWS + [fig(value="118,0"), fig(metric_id="poverty_rate_pct", value="0.58", reference="",
+                                                  evidence="Tỷ lệ hộ nghèo giảm còn 0,58%")]
+    report = check(*make_data(rows))
+    assert [(p.code, p.row) for p in report.problems] == [("duplicate_row", 6), ("duplicate_row", 7)]
+    assert "conflicting_values" not in codes(report.problems)
