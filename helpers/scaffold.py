@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
-from .io import read_table
+from .io import column_of, read_table
 from .mentions import Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
@@ -172,9 +172,9 @@ def append_row(path: Path, row: dict) -> None:
     data = path.read_bytes()
     ending = "\r\n" if b"\r\n" in data else "\n"
     header = next(csv.reader(io.StringIO(data.decode(raw.encoding).splitlines()[0]), delimiter=raw.delimiter))
-    header = [h.replace("\ufeff", "").strip().lower() for h in header]
+    header = [column_of(h, ARTICLES.columns) for h in header]  # 'Article ID' is article_id, as the reader sees it
     buf = io.StringIO()
-    csv.writer(buf, delimiter=raw.delimiter, lineterminator=ending).writerow([row.get(h, "") for h in header])
+    csv.writer(buf, delimiter=raw.delimiter, lineterminator=ending).writerow([row.get(h, "") if h else "" for h in header])
     prefix = b"" if not data or data.endswith(b"\n") else ending.encode()
     with open(path, "ab") as f:
         f.write(prefix + buf.getvalue().encode("utf-8"))

@@ -132,6 +132,19 @@ def test_append_keeps_every_existing_byte_and_the_files_line_ending(make_data, e
     assert frame.iloc[1][["title", "published", "text_file", "notes"]].tolist() == ["Bài mới", "2024-03", "bai-thu.txt", ""]
 
 
+def test_append_writes_under_headers_a_spreadsheet_renamed(make_data):
+    """'Article ID' and 'Title' (as a spreadsheet user may retype them) still get the article's id and title."""
+    data, texts = make_data()
+    lines = (data / "articles.csv").read_text(encoding="utf-8").split("\n", 1)
+    renamed = ",".join(h.replace("_", " ").title() for h in lines[0].split(","))
+    (data / "articles.csv").write_text(renamed + "\n" + lines[1], encoding="utf-8")
+    new_article(texts / "bai-thu.txt", "bai-moi", "phuong-a", data_dir=data, texts=texts, annotator="t",
+                title="Bài mới", published="2024-03")
+    frame = read_table(data / "articles.csv", ARTICLES).frame
+    assert frame["article_id"].tolist() == ["bai-thu", "bai-moi"]
+    assert frame.iloc[1][["title", "published"]].tolist() == ["Bài mới", "2024-03"]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--id", "Bad_ID", "--locality", "phuong-a"], "error: 'Bad_ID' is not a valid article id"),
     (["--id", "bai-moi", "--locality", "phuong-z"], "error: locality 'phuong-z' is not in "),
