@@ -38,3 +38,8 @@ lab: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+## The benchmark: synthetic corpora of 1,000 to 10,000 articles (in a temporary folder); results in benchmarks/README.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run

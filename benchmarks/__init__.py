@@ -1,0 +1,1 @@
+"""Benchmarks on synthetic national-size corpora: `python -m benchmarks.run` (see benchmarks/README.md)."""

@@ -1,0 +1,234 @@
+"""A content-addressed cache of what `check()` found, so reopening a notebook does not re-validate.
+
+The key is a SHA-256 over the bytes of every input the loader reads — articles.csv, localities.csv,
+metrics.csv, every file in annotations/ (names, links and contents), every file in the texts folder
+when evidence is checked — and over the source of the `helpers` package and the Python, pandas and
+numpy versions. Any change to any of them, even one byte under an unchanged modification time, gives
+another key, so a stale result is never served; the same bytes give the same key wherever they came
+from (a copy, a checkout, a touched file).
+
+Reading every byte again costs time at national size (~220 MB in 20,000 files at 500,000 figures), so
+each file's digest is remembered with its size, inode, modification time and *change* time (ctime).
+Any write to a file, and any `os.utime`, sets its ctime to the current time, and no program can set it
+back, so a file whose stat is unchanged has unchanged bytes and is not re-read; a file whose stat
+changed in any way is read and hashed again. Files changed within the last RACY_SECONDS are never
+remembered (timestamps are coarse: two writes in one clock tick would look alike). On Windows, where
+st_ctime is the creation time, every file is always re-read.
+
+One slot is kept per (data folder, texts folder) as typed, holding the latest result; at most
+MAX_SLOTS slots are kept, the least recently used dropped first. The folder is $LOCALITY_CACHE, else
+$XDG_CACHE_HOME/locality-terms, else ~/.cache/locality-terms; LOCALITY_CACHE=off turns caching off.
+The cache holds pickles of our own results, written by this user: it is as trusted as the
+virtual environment itself. Any failure to read or write the cache falls back to validating afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+
+FORMAT = 1  # bump when the stored layout changes
+MAX_SLOTS = 16
+RACY_SECONDS = 3.0
+STAT_SHORTCUT = os.name != "nt"
+_OFF = {"off", "0", "no", "false", "none", ""}
+# What this process got from the cache: a hit was served, a miss validated afresh (and stored the result).
+stats = {"hits": 0, "misses": 0}
+
+
+def root() -> Path | None:
+    """The cache folder, or None when caching is turned off (LOCALITY_CACHE=off)."""
+    env = os.environ.get("LOCALITY_CACHE")
+    if env is not None:
+        return None if env.strip().lower() in _OFF else Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "locality-terms"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The helpers package's source and the versions that shape the result (computed once per process)."""
+    import numpy
+    import pandas
+
+    h = hashlib.sha256(f"{FORMAT}|{sys.version}|{pandas.__version__}|{numpy.__version__}".encode())
+    pkg = Path(__file__).resolve().parent
+    for path in sorted(pkg.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class _Hasher:
+    """Digests of files, re-using a remembered digest when a file's stat has not changed."""
+
+    def __init__(self, memo: dict):
+        self.memo = memo
+        self.fresh: dict[str, list] = {}
+        self.now = time.time()
+        self.read_bytes = 0
+
+    def digest(self, path: str) -> str:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            return f"stat-error:{exc.errno}"
+        if not _is_file(st):
+            return "dir" if _is_dir(st) else "special"
+        sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        known = self.memo.get(path)
+        if STAT_SHORTCUT and known is not None and known[:5] == sig:
+            self.fresh[path] = known
+            return known[5]
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as exc:
+            return f"read-error:{exc.errno}"
+        self.read_bytes += len(data)
+        d = hashlib.sha256(data).hexdigest()
+        if max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < self.now - RACY_SECONDS:
+            self.fresh[path] = sig + [d]
+        return d
+
+
+def _is_file(st) -> bool:
+    import stat
+
+    return stat.S_ISREG(st.st_mode)
+
+
+def _is_dir(st) -> bool:
+    import stat
+
+    return stat.S_ISDIR(st.st_mode)
+
+
+def _folder(h, hasher: _Hasher, folder: Path, label: str) -> None:
+    """Every entry of `folder` (not recursive): name, where a link points, and the bytes."""
+    h.update(f"\0{label}\0{folder}\0{os.path.realpath(folder)}\0".encode())
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        h.update(f"no-folder:{type(exc).__name__}".encode())
+        return
+    for e in entries:
+        link = os.path.realpath(e.path) if e.is_symlink() else ""
+        h.update(f"\0{e.name}\0{link}\0{hasher.digest(e.path)}".encode())
+
+
+def key(data_dir: Path, texts, memo: dict) -> tuple[str, _Hasher]:
+    """The cache key of check(data_dir, texts): every input's bytes, the code, the versions, the paths as typed."""
+    hasher = _Hasher(memo)
+    h = hashlib.sha256(code_fingerprint().encode())
+    h.update(f"\0{data_dir}\0{os.path.abspath(data_dir)}\0{os.path.realpath(data_dir)}\0{texts!s}".encode())
+    for name in ("articles.csv", "localities.csv", "metrics.csv"):
+        path = os.path.join(data_dir, name)
+        h.update(f"\0{name}\0{os.path.realpath(path)}\0{hasher.digest(path)}".encode())
+    _folder(h, hasher, Path(data_dir) / "annotations", "annotations")
+    if texts is not None:
+        _folder(h, hasher, Path(texts), "texts")
+    return h.hexdigest(), hasher
+
+
+def _slot(folder: Path, data_dir: Path, texts) -> Path:
+    where = f"{data_dir}|{os.path.abspath(data_dir)}|{texts!s}|{os.path.abspath(texts) if texts else ''}"
+    return folder / ("check-" + hashlib.sha256(where.encode()).hexdigest()[:24])
+
+
+def cached_check(data_dir: Path, texts, compute):
+    """`compute()` (a Report), served from the cache when every input is byte-for-byte unchanged."""
+    folder = root()
+    if folder is None:
+        return compute()
+    slot = _slot(folder, data_dir, texts)
+    memo_path, data_path = slot.with_suffix(".files.json"), slot.with_suffix(".pickle")
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    try:
+        digest, hasher = key(data_dir, texts, memo if isinstance(memo, dict) else {})
+    except OSError:
+        return compute()
+    report = _read(data_path, digest)
+    if report is None:
+        stats["misses"] += 1
+        report = compute()
+        _write(folder, data_path, digest, report)
+    else:
+        stats["hits"] += 1
+        try:
+            os.utime(data_path)  # recently used: kept when older slots are dropped
+        except OSError:
+            pass
+    if hasher.fresh != memo:
+        _write_text(folder, memo_path, json.dumps(hasher.fresh))
+    return report
+
+
+def _read(path: Path, digest: str):
+    try:
+        with open(path, "rb") as f:
+            if f.readline().strip().decode("ascii", "replace") != digest:
+                return None
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated or foreign file is a miss, never an error  # noqa: BLE001
+        return None
+
+
+def _write(folder: Path, path: Path, digest: str, report) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(digest.encode("ascii") + b"\n")
+                pickle.dump(report, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _evict(folder)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+
+
+def _write_text(folder: Path, path: Path, text: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _evict(folder: Path) -> None:
+    """Keep the MAX_SLOTS most recently used slots."""
+    slots = []
+    for p in folder.glob("check-*.pickle"):
+        try:
+            slots.append((p.stat().st_mtime, p))
+        except OSError:
+            continue
+    for _, p in sorted(slots, reverse=True)[MAX_SLOTS:]:
+        for q in (p, p.with_suffix(".files.json")):
+            q.unlink(missing_ok=True)
+
+
+def clear() -> None:
+    """Delete every cached result."""
+    folder = root()
+    if folder is None or not folder.is_dir():
+        return
+    for p in list(folder.glob("check-*")) + list(folder.glob(".tmp-*")):
+        p.unlink(missing_ok=True)
