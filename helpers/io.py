@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .numbers import clean
+from .numbers import SPACES, clean
 from .problems import Problems
 from .schema import Table
 
@@ -46,6 +46,7 @@ _CONTROL_BYTES = bytes(range(0, 9)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 # A line git leaves in a file it could not merge.
 _MERGE_MARKER = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?:\s.*)?")
+_SPACE_TABLE = str.maketrans(SPACES, " " * len(SPACES))
 MAX_SHOWN = 80  # characters of a cell or line quoted in a message
 
 # A cell may legitimately be long (a pasted paragraph of evidence); the csv module's default limit of
@@ -216,6 +217,16 @@ def _pick_delimiter(text: str, expected: list[str]) -> tuple[str, int]:
 
 def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
     """Read one CSV into strings, reporting every problem against `name` (the path shown to users)."""
+    raw, rows, index = read_records(path, table, name)
+    if raw.readable:
+        raw.frame = pd.DataFrame(rows, columns=table.columns, index=pd.Index(index, name="row"), dtype="string")
+    return raw
+
+
+def read_records(path: Path, table: Table, name: str | None = None) -> tuple[RawTable, list[list[str]], list[int]]:
+    """`read_table` without building the frame: the RawTable (its frame empty), the rows' cells in
+    `table.columns` order, and their spreadsheet row numbers. The loader gathers the rows of thousands
+    of annotation files into one frame this way, rather than building and concatenating one per file."""
     name = name or str(path)
     problems = Problems()
     empty = pd.DataFrame(columns=table.columns, dtype="string")
@@ -224,15 +235,17 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
     except OSError as exc:
         problems.error(name, None, None, None, "unreadable", f"cannot open the file ({exc.strerror or exc})",
                        "check the path")
-        return RawTable(name, empty, problems=problems, readable=False)
+        return RawTable(name, empty, problems=problems, readable=False), [], []
     text, encoding = decode(data, name, problems)
     if text is None:
-        return RawTable(name, empty, encoding, problems=problems, readable=False)
+        return RawTable(name, empty, encoding, problems=problems, readable=False), [], []
     if not text.replace("\x00", "").strip():
         problems.error(name, None, None, None, "empty_file", "the file is empty",
                        f"it needs at least the header row: {','.join(table.columns)}")
-        return RawTable(name, empty, encoding, problems=problems, readable=False)
+        return RawTable(name, empty, encoding, problems=problems, readable=False), [], []
 
+    if any(ch in text for ch in SPACES):  # no-break and thin spaces are ordinary spaces in every cell (see clean)
+        text = text.translate(_SPACE_TABLE)
     forced = re.match(r"sep=(.)[ \t]*\r?\n", text)  # Excel's separator line; Excel does not show it as a row
     if forced:
         text = text[forced.end():]
@@ -252,7 +265,7 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
         problems.error(name, 1, None, shorten(text.split("\n", 1)[0]), "no_header",
                        "the first row is not the expected header" + _header_hint(records, table),
                        f"the first row must name the columns: {','.join(table.columns)}")
-        return RawTable(name, empty, encoding, delimiter, decimal, problems, False)
+        return RawTable(name, empty, encoding, delimiter, decimal, problems, False), [], []
 
     header_problems = Problems()
     header = records[0]
@@ -287,7 +300,7 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
                                   f"add a '{c}' column (see docs/data-dictionary.md)")
     problems.extend(header_problems)
     if header_problems.errors:
-        return RawTable(name, empty, encoding, delimiter, decimal, problems, False)
+        return RawTable(name, empty, encoding, delimiter, decimal, problems, False), [], []
 
     text_fields = {f.name for f in table.fields if f.kind == "text"}
     # Fast paths: most files hold no control or invisible characters and no repeated column.
@@ -312,7 +325,7 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
             skipped += 1
             continue
         if single and not has_control and not has_invisible:
-            rows.append([clean(record[i]) if i is not None else "" for _, i in order])
+            rows.append([record[i].strip() if i is not None else "" for _, i in order])  # = clean(): text is NFC
             index.append(number)
             continue
         cells, bad = {}, False
@@ -341,11 +354,10 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
             continue
         rows.append([cells.get(c, "") for c in table.columns])
         index.append(number)
-    frame = pd.DataFrame(rows, columns=table.columns, index=pd.Index(index, name="row"), dtype="string")
-    if frame.empty and not skipped and not problems.errors:
+    if not rows and not skipped and not problems.errors:
         problems.warning(name, None, None, None, "no_rows", "the file has a header but no data rows",
                          "add rows, or delete the file if the article has no figures")
-    return RawTable(name, frame, encoding, delimiter, decimal, problems, skipped=skipped)
+    return RawTable(name, empty, encoding, delimiter, decimal, problems, skipped=skipped), rows, index
 
 
 def _letter(i: int) -> str:

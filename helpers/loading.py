@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import paths
-from .io import CONTROL, RawTable, decode, read_table
+from .io import CONTROL, RawTable, decode, read_records, read_table
 from .periods import months_between, term_of
-from .problems import ERROR, DataError, Problem, Problems
+from .problems import ERROR, WARNING, DataError, Problem, Problems
 from .schema import ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, TIDY, tidy_dtypes
 from .texts import fold, safe_text_path
 from .units import UnitError, conversion_factor, parse_unit
@@ -109,9 +109,9 @@ def check(data_dir=None, texts=None) -> Report:
     loc_ok, loc_parsed = check_fields(locs, LOCALITIES, problems, ids)
     met_ok, met_parsed = check_fields(mets, METRICS, problems, ids)
     _check_localities(locs, loc_parsed, problems)
-    articles = arts.frame[art_ok].assign(published_parsed=art_parsed["published"][art_ok])
+    articles = arts.frame[art_ok].assign(published_parsed=art_parsed["published"].objects()[art_ok])
     localities = locs.frame[loc_ok]
-    metrics = mets.frame[met_ok].assign(unit_parsed=met_parsed["unit"][met_ok])
+    metrics = mets.frame[met_ok].assign(unit_parsed=met_parsed["unit"].objects()[met_ok])
     ids = {"articles": set(articles["article_id"]), "localities": set(localities["locality_id"]),
            "metrics": set(metrics["metric_id"])}
     # Ids whose rows exist but were left out with errors: a reference to one says so, rather than 'unknown'.
@@ -120,7 +120,7 @@ def check(data_dir=None, texts=None) -> Report:
                                            ("localities", locs, loc_ok, "locality_id"),
                                            ("metrics", mets, met_ok, "metric_id"))}
 
-    parts, files, rows_read = [], [], 0
+    batch, files, rows_read = _Gather(), [], 0
     ann_dir = data_dir / "annotations"
     if not ann_dir.is_dir():
         problems.error(str(ann_dir), None, None, None, "missing_folder", "there is no annotations folder",
@@ -154,17 +154,17 @@ def check(data_dir=None, texts=None) -> Report:
                                f"no row of articles.csv has article_id '{path.stem}', so this file's figures are left out",
                                "add the article to data/articles.csv, or rename the file to <article_id>.csv")
             continue
-        raw = read_table(path, ANNOTATIONS, name)
+        raw, rows, index = read_records(path, ANNOTATIONS, name)
         problems.extend(raw.problems)
-        rows_read += len(raw.frame) + raw.skipped
-        if raw.readable and not raw.frame.empty:
-            parts.append(_check_annotation_file(raw, path.stem, metrics, problems, ids, refused))
+        rows_read += len(rows) + raw.skipped
+        if raw.readable and rows:
+            batch.add(raw, path.stem, rows, index)
     missing_files = sorted(ids["articles"] - {Path(f).stem for f in files})
     for aid in missing_files:
         problems.warning(str(ann_dir / f"{aid}.csv"), None, None, aid, "no_annotations",
                          "the article has no annotation file", f"create annotations/{aid}.csv")
 
-    good = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    good = _check_annotations(batch.build(), metrics, problems, ids, refused) if batch.rows else pd.DataFrame()
     texts_checked = 0
     if not good.empty:
         good = _drop_duplicates(good, problems)
@@ -173,15 +173,52 @@ def check(data_dir=None, texts=None) -> Report:
             texts_checked = _check_evidence(good, articles, Path(texts), problems, arts.name)
         good = good[~good["_bad"]]
     _report_unused(good, localities, metrics, problems, locs.name, mets.name)
-    _check_validity(good, localities, problems)
+    _check_validity(good, localities, loc_parsed, loc_ok, problems)
     figures = _tidy(good, articles, localities, metrics)
     return Report(figures, list(problems), articles.drop(columns="published_parsed"), localities,
                   metrics.drop(columns="unit_parsed"), texts_checked, rows_read, files)
 
 
+class _Gather:
+    """The rows of every annotation file, gathered for one frame (positional index) and one pass of checks."""
+
+    def __init__(self):
+        self.rows: list[list[str]] = []
+        self.numbers: list[int] = []
+        self.names, self.articles, self.decimals, self.counts = [], [], [], []
+
+    def add(self, raw: RawTable, article_id: str, rows: list[list[str]], numbers: list[int]) -> None:
+        self.rows.extend(rows)
+        self.numbers.extend(numbers)
+        self.names.append(raw.name)
+        self.articles.append(article_id)
+        self.decimals.append(raw.decimal or "")
+        self.counts.append(len(rows))
+
+    def build(self) -> "_Batch":
+        counts = np.array(self.counts)
+        frame = pd.DataFrame(self.rows, columns=ANNOTATIONS.columns, dtype=object)
+        files = np.repeat(np.array(self.names, dtype=object), counts)
+        decimal = pd.Series(np.repeat(np.array(self.decimals, dtype=object), counts)).replace("", None)
+        return _Batch(frame, files, np.array(self.numbers, dtype=np.int64),
+                      np.repeat(np.array(self.articles, dtype=object), counts), decimal)
+
+
+@dataclass
+class _Batch:
+    """Rows of many files in one frame; `files` and `rows` say where each row came from (see validate._locator)."""
+
+    frame: pd.DataFrame
+    files: np.ndarray
+    rows: np.ndarray
+    article_ids: np.ndarray
+    decimal: pd.Series
+    name: str = "annotations"
+
+
 def _check_localities(raw: RawTable, parsed: dict, problems: Problems) -> None:
     df = raw.frame
-    lo, hi = parsed["valid_from"], parsed["valid_to"]
+    lo, hi = parsed["valid_from"].objects(), parsed["valid_to"].objects()
     for row in df.index:
         a, b = lo.get(row), hi.get(row)
         if not pd.isna(a) and not pd.isna(b) and b.last < a.first:
@@ -200,133 +237,190 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _check_annotation_file(raw: RawTable, article_id: str, metrics: pd.DataFrame, problems: Problems,
-                           ids: dict[str, set[str]], refused: dict | None = None) -> pd.DataFrame:
-    """Field and row checks of one annotation file; returns its rows with parsed values and a `_bad` mask."""
-    ok, parsed = check_fields(raw, ANNOTATIONS, problems, ids, refused)
-    df = raw.frame.copy()
-    name = raw.name
-    df["_article_id"] = article_id
-    df["_file"] = name
-    df["_row"] = df.index
+def _check_annotations(batch: "_Batch", metrics: pd.DataFrame, problems: Problems, ids: dict[str, set[str]],
+                       refused: dict | None = None) -> pd.DataFrame:
+    """Field and row checks of every annotation row at once; returns the rows with their parsed values as
+    plain columns (numbers, dates, unit facts) and a `_bad` mask. Python work is per distinct value, not per row."""
+    ok, parsed = check_fields(batch, ANNOTATIONS, problems, ids, refused)
+    df = batch.frame
+    df["_article_id"] = batch.article_ids
+    df["_file"] = batch.files
+    df["_row"] = batch.rows
     df["_qualifier"] = parsed["qualifier"].fillna("exact")
     for col in ("figure_type", "period_basis", "reference", "flag"):
         df["_" + col] = parsed[col]
-    df["_amount"], df["_amount_high"] = parsed["value"], parsed["value_high"]
-    df["_unit"] = parsed["unit"]
-    df["_start"], df["_end"] = parsed["period_start"], parsed["period_end"]
+    amount, high, unit = parsed["value"], parsed["value_high"], parsed["unit"]
+    start, end = parsed["period_start"], parsed["period_end"]
+    df["_v"] = amount.attr("value", dtype=float)
+    df["_out_of"] = amount.attr("out_of", dtype=float)
+    df["_vh"] = high.attr("value", dtype=float)
+    df["_has_high"] = high.present
+    df["_unit_dim"] = unit.attr("dimension", "")
+    df["_per_year"] = unit.attr("per_year", False, dtype=bool)
+    nat = np.datetime64("NaT")
+    df["_first"] = start.attr("first", nat, "datetime64[D]")
+    df["_first_year_prec"] = start.attr("precision", "") == "year"
+    df["_last"] = end.attr("last", nat, "datetime64[D]")
+    df["_last_year_prec"] = end.attr("precision", "") == "year"
     met = metrics.set_index("metric_id")
-    df["_kind"] = df["metric_id"].map(met["kind"])
-    df["_canon"] = df["metric_id"].map(met["unit_parsed"])
-
-    bad = ~ok
-    for row in df.index[ok]:
-        r = df.loc[row]
-        bad[row] = not _check_row(r, name, int(row), problems)
-    df["_bad"] = bad
+    df["_kind"] = df["metric_id"].map(met["kind"]).astype(object).fillna("")
+    canon = met["unit_parsed"]
+    df["_canon_dim"] = df["metric_id"].map(canon.map(lambda u: u.dimension)).astype(object).fillna("")
+    factor, mismatch = _unit_factors(unit, df["metric_id"], canon)
+    df["_fraction_share"] = ~np.isnan(df["_out_of"]) & (df["_canon_dim"] == "per cent") & (df["_unit_dim"] == "count")
+    df["_factor"] = np.where(df["_fraction_share"], 100.0 / df["_out_of"], factor)
+    df["_bad"] = ~ok.to_numpy() | _row_checks(df, ok.to_numpy(), mismatch, problems)
     return df
 
 
-def _check_row(r: pd.Series, name: str, row: int, problems: Problems) -> bool:
-    """Checks that need several cells of one row. Returns False when the row must be left out."""
-    ok = True
-    amount, high, unit, canon, kind = r["_amount"], r["_amount_high"], r["_unit"], r["_canon"], r["_kind"]
-    start, end = r["_start"], r["_end"]
-    if end.last < start.first:
-        problems.error(name, row, "period_end", r["period_end"], "reversed_period",
-                       f"the period ends ({r['period_end']}) before it starts ({r['period_start']})",
-                       "swap period_start and period_end, or correct the year")
-        ok = False
-    fraction_share = amount.out_of is not None and canon.dimension == "per cent" and unit.dimension == "count"
-    if not fraction_share:
+def _unit_factors(unit, metric_ids: pd.Series, canon: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Conversion factor of each row's unit to its metric's, worked out once per distinct (unit, metric);
+    and the UnitError of rows whose unit measures something else (None elsewhere)."""
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([unit.codes, metric_ids.to_numpy()]))
+    factors = np.full(len(pairs), np.nan)
+    errors = np.full(len(pairs), None, dtype=object)
+    for i, (u, mid) in enumerate(pairs):
+        if u < 0 or mid not in canon.index:
+            continue
         try:
-            conversion_factor(unit, canon)
+            factors[i] = conversion_factor(unit.uniques[u], canon[mid])
         except UnitError as exc:
-            problems.error(name, row, "unit", r["unit"], "unit_mismatch", exc.message, exc.fix)
-            ok = False
-    if not pd.isna(high) and high.value < amount.value:
-        problems.error(name, row, "value_high", r["value_high"], "reversed_range",
-                       f"value_high ({r['value_high']}) is below value ({r['value']})",
-                       "put the low end in value and the high end in value_high")
-        ok = False
-    if amount.out_of is not None and amount.value > amount.out_of:
-        problems.error(name, row, "value", r["value"], "fraction_over_total",
-                       "the fraction's first number is larger than its total", "check the fraction as printed")
-        ok = False
-    if ok and kind in ("share",) and not fraction_share:
-        values = [amount.value] + ([] if pd.isna(high) else [high.value])
-        if any(v < 0 or v > 100 for v in values):
-            problems.error(name, row, "value", r["value"], "share_out_of_range",
-                           "a share must lie between 0 and 100 per cent",
-                           "check the print; if the figure is a % of plan, choose a *_pct_plan metric")
-            ok = False
-    if ok and kind in ("flow", "level", "pct_of_plan", "targets_met", "share") and amount.value < 0:
-        problems.error(name, row, "value", r["value"], "negative_value",
-                       f"a {kind} cannot be negative", "drop the minus sign, or use a 'change' metric for a fall")
-        ok = False
-    if r["_flag"] is not None and not pd.isna(r["_flag"]) and not r["note"]:
-        problems.error(name, row, "note", "", "flag_without_note", f"the row is flagged '{r['_flag']}' but has no note",
-                       "explain in note what was printed and why it is doubtful")
-        ok = False
-    if r["_period_basis"] == "inferred" and not r["note"]:
-        problems.warning(name, row, "note", "", "inferred_period_without_note",
-                         "the period is marked inferred but the note does not say how",
-                         "say in note how the period was worked out")
-    if start.first.year == end.last.year - 5 and start.precision == end.precision == "year" and end.last.year % 5 == 0:
-        problems.warning(name, row, "period_start", r["period_start"], "six_year_term",
-                         f"{r['period_start']}–{r['period_end']} covers six years",
-                         f"if this is the whole term {start.first.year}–{end.last.year}, write period_start "
-                         f"{start.first.year + 1}: a term's plan years are {start.first.year + 1}–{end.last.year}")
-    return ok
+            errors[i] = exc
+    if not len(pairs):
+        return np.array([], dtype=float), pd.Series([], dtype=object)
+    return factors[codes], pd.Series(errors[codes], index=metric_ids.index)
+
+
+def _row_checks(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, problems: Problems) -> np.ndarray:
+    """Checks that need several cells of one row, as masks over every row. Returns the rows to leave out."""
+    found: list[tuple] = []  # (position, order, severity, column, value, code, message, fix)
+
+    def report(mask, order, severity, column, code, value, message, fix):
+        for i in np.flatnonzero(mask):
+            r = df.iloc[i]
+            found.append((i, order, severity, column, value(r), code, message(r), fix(r)))
+
+    v, vh, out_of = df["_v"].to_numpy(), df["_vh"].to_numpy(), df["_out_of"].to_numpy()
+    has_high = df["_has_high"].to_numpy()
+    reversed_period = ok & (df["_last"] < df["_first"]).to_numpy()
+    report(reversed_period, 0, ERROR, "period_end", "reversed_period", lambda r: r["period_end"],
+           lambda r: f"the period ends ({r['period_end']}) before it starts ({r['period_start']})",
+           lambda r: "swap period_start and period_end, or correct the year")
+    wrong_unit = ok & ~df["_fraction_share"].to_numpy() & mismatch.notna().to_numpy()
+    report(wrong_unit, 1, ERROR, "unit", "unit_mismatch", lambda r: r["unit"],
+           lambda r: mismatch[r.name].message, lambda r: mismatch[r.name].fix)
+    reversed_range = ok & has_high & (vh < v)
+    report(reversed_range, 2, ERROR, "value_high", "reversed_range", lambda r: r["value_high"],
+           lambda r: f"value_high ({r['value_high']}) is below value ({r['value']})",
+           lambda r: "put the low end in value and the high end in value_high")
+    over = ok & ~np.isnan(out_of) & (v > out_of)
+    report(over, 3, ERROR, "value", "fraction_over_total", lambda r: r["value"],
+           lambda r: "the fraction's first number is larger than its total", lambda r: "check the fraction as printed")
+    bad = reversed_period | wrong_unit | reversed_range | over
+    kind = df["_kind"].to_numpy()
+    share = ok & ~bad & (kind == "share") & ~df["_fraction_share"].to_numpy()
+    outside = share & ((v < 0) | (v > 100) | (has_high & ((vh < 0) | (vh > 100))))
+    report(outside, 4, ERROR, "value", "share_out_of_range", lambda r: r["value"],
+           lambda r: "a share must lie between 0 and 100 per cent",
+           lambda r: "check the print; if the figure is a % of plan, choose a *_pct_plan metric")
+    bad |= outside
+    signed = np.isin(kind, ["flow", "level", "pct_of_plan", "targets_met", "share"])
+    negative = ok & ~bad & signed & (v < 0)
+    report(negative, 5, ERROR, "value", "negative_value", lambda r: r["value"],
+           lambda r: f"a {r['_kind']} cannot be negative",
+           lambda r: "drop the minus sign, or use a 'change' metric for a fall")
+    bad |= negative
+    no_note = (df["note"] == "").to_numpy()
+    unexplained = ok & df["_flag"].notna().to_numpy() & no_note
+    report(unexplained, 6, ERROR, "note", "flag_without_note", lambda r: "",
+           lambda r: f"the row is flagged '{r['_flag']}' but has no note",
+           lambda r: "explain in note what was printed and why it is doubtful")
+    bad |= unexplained
+    report(ok & (df["_period_basis"] == "inferred").to_numpy() & no_note, 7, WARNING, "note",
+           "inferred_period_without_note", lambda r: "",
+           lambda r: "the period is marked inferred but the note does not say how",
+           lambda r: "say in note how the period was worked out")
+    first_year = df["_first"].dt.year.to_numpy()
+    last_year = df["_last"].dt.year.to_numpy()
+    six = (ok & (first_year == last_year - 5) & df["_first_year_prec"].to_numpy() & df["_last_year_prec"].to_numpy()
+           & (last_year % 5 == 0))
+    report(six, 8, WARNING, "period_start", "six_year_term", lambda r: r["period_start"],
+           lambda r: f"{r['period_start']}–{r['period_end']} covers six years",
+           lambda r: (f"if this is the whole term {r['_first'].year}–{r['_last'].year}, write period_start "
+                      f"{r['_first'].year + 1}: a term's plan years are {r['_first'].year + 1}–{r['_last'].year}"))
+    files, rows = df["_file"].to_numpy(), df["_row"].to_numpy()
+    for i, _, severity, column, value, code, message, fix in sorted(found, key=lambda f: (f[0], f[1])):
+        problems.add(files[i], int(rows[i]), column, value, severity, code, message, fix)
+    return bad
 
 
 KEY = ["_article_id", "locality_id", "metric_id", "_figure_type", "period_start", "period_end", "_reference"]
+FIGURE = ["_fv", "_fh", "_fy", "_typed"]
 
 
-def _canonical_value(a, h, u, c, typed: tuple) -> str:
+def _significant(x: np.ndarray, digits: int = 12) -> np.ndarray:
+    """`x` rounded to `digits` significant digits, so 0.1 + 0.2 and 0.3 compare equal (as '%.12g' would)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(x))))
+        out = np.round(x * scale) / scale
+    return np.where(np.isfinite(scale) & (x != 0), out, x)
+
+
+def _figure_columns(df: pd.DataFrame) -> None:
     """A row's figure in the metric's unit, so '0,58' and '0.58', or '11 tỷ 708 triệu đồng' and '11,708 tỷ đồng',
     compare equal; the cells as typed when the row could not be read."""
-    try:
-        if a.out_of is not None and c.dimension == "per cent" and u.dimension == "count":
-            f = 100.0 / a.out_of
-        else:
-            f = conversion_factor(u, c)
-        high = "" if h is None or pd.isna(h) else f"{h.value * f:.12g}"
-        return f"{a.value * f:.12g}|{high}|{'/năm' if u.per_year else ''}"
-    except (AttributeError, TypeError, UnitError, ZeroDivisionError):
-        return "as typed: " + "|".join(map(str, typed))
+    f = df["_factor"].to_numpy()
+    df["_fv"] = _significant(df["_v"].to_numpy() * f)
+    df["_fh"] = _significant(np.where(df["_has_high"], df["_vh"].to_numpy() * f, np.nan))
+    df["_fy"] = df["_per_year"]
+    unreadable = np.isnan(df["_fv"].to_numpy())
+    df["_typed"] = ""
+    if unreadable.any():
+        df.loc[unreadable, "_typed"] = (df.loc[unreadable, "value"] + "|" + df.loc[unreadable, "value_high"] + "|"
+                                        + df.loc[unreadable, "unit"])
 
 
 def _drop_duplicates(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """Repeats within one article are errors: the later row is left out. A repeat is the same key and the
     same figure, however it was typed."""
     df = df.copy()
-    df["_figure"] = [_canonical_value(a, h, u, c, (v, vh, un)) for a, h, u, c, v, vh, un in zip(
-        df["_amount"], df["_amount_high"], df["_unit"], df["_canon"], df["value"], df["value_high"], df["unit"])]
-    cols = KEY + ["_figure", "_qualifier"]
-    dup = df.duplicated(subset=cols, keep="first") & ~df["_bad"]
-    for _, r in df[dup].iterrows():
-        first = df[(df[cols].fillna("") == r[cols].fillna("")).all(axis=1)]["_row"].iloc[0]
-        problems.error(r["_file"], int(r["_row"]), None, r["value"], "duplicate_row",
-                       f"this row repeats row {first} of the same file and is left out", "delete one of the two rows")
-    df.loc[dup, "_bad"] = True
+    _figure_columns(df)
+    cols = KEY + FIGURE + ["_qualifier"]
+    dup = df.duplicated(subset=cols, keep="first").to_numpy() & ~df["_bad"].to_numpy()  # empty cells match
+    if dup.any():
+        first = df["_row"].groupby([df[c] for c in cols], sort=False, dropna=False).transform("first").to_numpy()
+        for i in np.flatnonzero(dup):
+            problems.error(df["_file"].iat[i], int(df["_row"].iat[i]), None, df["value"].iat[i], "duplicate_row",
+                           f"this row repeats row {first[i]} of the same file and is left out",
+                           "delete one of the two rows")
+        df.loc[dup, "_bad"] = True
     return df
+
+
+MAX_LISTED = 10  # other values named in one conflict message
 
 
 def _report_conflicts(df: pd.DataFrame, problems: Problems) -> None:
     """Same locality, metric, period and reference with different values: reported, both kept."""
     live = df[~df["_bad"]]
+    if live.empty:
+        return
     # Compare periods by the days they cover, so '2021' and '2021-01'..'2021-12' are the same period.
-    key = [live["locality_id"], live["metric_id"], live["_figure_type"].fillna(""),
-           live["_start"].map(lambda d: d.first), live["_end"].map(lambda d: d.last), live["_reference"].fillna("")]
-    groups = live.groupby(key, sort=False)
-    for _, g in groups:
-        if g["_figure"].nunique() < 2:
-            continue
-        for _, r in g.iterrows():
-            others = g[g.index.to_series() != r.name]
-            where = "; ".join(f"{Path(o['_file']).name} row {o['_row']}: {o['value']}" for _, o in others.iterrows())
-            problems.warning(r["_file"], int(r["_row"]), "value", r["value"], "conflicting_values",
+    key = [live["locality_id"], live["metric_id"], live["_figure_type"].fillna(""), live["_first"], live["_last"],
+           live["_reference"].fillna("")]
+    group = live.groupby(key, sort=False, dropna=False).ngroup()
+    figure = live[FIGURE].fillna(-1.0).groupby([live[c].fillna(-1.0) for c in FIGURE], sort=False).ngroup()
+    differing = figure.groupby(group).transform("nunique") > 1
+    if not differing.any():
+        return
+    rows = live[differing.to_numpy()].assign(_group=group[differing])
+    for _, g in rows.groupby("_group", sort=False):
+        shown = [f"{Path(f).name} row {r}: {v}" for f, r, v in zip(g["_file"], g["_row"], g["value"])]
+        for k, (file, row, value) in enumerate(zip(g["_file"], g["_row"], g["value"])):
+            others = shown[:k] + shown[k + 1:]
+            where = "; ".join(others[:MAX_LISTED]) + (f"; and {len(others) - MAX_LISTED} more"
+                                                      if len(others) > MAX_LISTED else "")
+            problems.warning(file, int(row), "value", value, "conflicting_values",
                              f"the same locality, metric and period has other values ({where}); both are kept",
                              "check both articles; keep both if they really differ, and say so in note")
 
@@ -350,7 +444,10 @@ def _article_text(path: Path | None) -> tuple[str | None, str | None]:
 
 def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, problems: Problems,
                     articles_file: str) -> int:
-    """Every evidence excerpt must be found verbatim (NFC, whitespace folded) in its article text."""
+    """Every evidence excerpt must be found verbatim (NFC, whitespace folded) in its article text.
+
+    Each text is read and folded once and each distinct excerpt folded once; the search itself is one
+    substring test per row, so the cost grows with the size of the texts and the number of excerpts."""
     if not texts_dir.is_dir():
         problems.warning(str(texts_dir), None, None, None, "texts_missing",
                          "the texts folder does not exist; evidence was not checked",
@@ -358,7 +455,9 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
         return 0
     checked = 0
     files = articles.set_index("article_id")["text_file"]
-    for aid, g in df[~df["_bad"]].groupby("_article_id"):
+    live = df[~df["_bad"]]
+    folded_texts: dict[str, str] = {}
+    for aid in sorted(set(live["_article_id"])):
         path = safe_text_path(texts_dir, files.get(aid, ""))
         text, why = _article_text(path)
         if text is None:
@@ -372,14 +471,20 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
                                  f"the text of '{aid}' is not in {texts_dir}; its evidence was not checked",
                                  "put the article's .txt in the texts folder or correct text_file")
             continue
-        folded = fold(text)
+        folded_texts[aid] = fold(text)
         checked += 1
-        for idx, r in g.iterrows():
-            if fold(r["evidence"]) not in folded:
-                problems.error(r["_file"], int(r["_row"]), "evidence", r["evidence"][:120], "evidence_not_found",
-                               f"the excerpt is not in the article text {path.name}",
-                               "copy the excerpt from the article exactly (diacritics and punctuation included)")
-                df.at[idx, "_bad"] = True
+    checkable = live[live["_article_id"].isin(list(folded_texts))]
+    codes, excerpts = pd.factorize(checkable["evidence"])
+    folded = np.array([fold(e) for e in excerpts] + [""], dtype=object)[codes]
+    found = np.array([e in folded_texts[a] for e, a in zip(folded, checkable["_article_id"])], dtype=bool)
+    missing = checkable.index[~found]
+    text_names = {aid: Path(files.get(aid, "")).name for aid in folded_texts}
+    for idx in sorted(missing, key=lambda i: (checkable.at[i, "_article_id"], i)):
+        r = df.loc[idx]
+        problems.error(r["_file"], int(r["_row"]), "evidence", r["evidence"][:120], "evidence_not_found",
+                       f"the excerpt is not in the article text {text_names[r['_article_id']]}",
+                       "copy the excerpt from the article exactly (diacritics and punctuation included)")
+    df.loc[missing, "_bad"] = True
     return checked
 
 
@@ -388,33 +493,48 @@ def _report_unused(df: pd.DataFrame, localities: pd.DataFrame, metrics: pd.DataF
     used_m = set(df["metric_id"]) if not df.empty else set()
     used_l = set(df["locality_id"]) if not df.empty else set()
     used_l |= set(localities["parent_id"]) | set(localities["province_id"]) | set(localities["successor_id"])
-    for row, mid in metrics["metric_id"].items():
-        if mid not in used_m:
-            problems.warning(metrics_file, int(row), "metric_id", mid, "unused_metric",
-                             "no figure uses this metric", "annotate a figure with it, or delete the row")
-    for row, lid in localities["locality_id"].items():
-        if lid not in used_l:
-            problems.warning(localities_file, int(row), "locality_id", lid, "unused_locality",
-                             "no figure, parent, province or successor names this unit",
-                             "annotate a figure for it, or delete the row")
+    for row, mid in metrics.loc[~metrics["metric_id"].isin(used_m), "metric_id"].items():
+        problems.warning(metrics_file, int(row), "metric_id", mid, "unused_metric",
+                         "no figure uses this metric", "annotate a figure with it, or delete the row")
+    for row, lid in localities.loc[~localities["locality_id"].isin(used_l), "locality_id"].items():
+        problems.warning(localities_file, int(row), "locality_id", lid, "unused_locality",
+                         "no figure, parent, province or successor names this unit",
+                         "annotate a figure for it, or delete the row")
 
 
-def _check_validity(df: pd.DataFrame, localities: pd.DataFrame, problems: Problems) -> None:
+def _check_validity(df: pd.DataFrame, localities: pd.DataFrame, parsed: dict, ok: pd.Series,
+                    problems: Problems) -> None:
     """A figure dated wholly outside its unit's validity is suspicious (wrong unit or wrong period)."""
     if df.empty:
         return
-    from .periods import parse_partial_date
-
-    loc = localities.set_index("locality_id")
-    for _, r in df.iterrows():
-        vf, vt = loc.at[r["locality_id"], "valid_from"], loc.at[r["locality_id"], "valid_to"]
-        if vt and r["_start"].first > parse_partial_date(vt).last:
-            problems.warning(r["_file"], int(r["_row"]), "locality_id", r["locality_id"], "after_abolition",
-                             f"the period starts after the unit ceased to exist ({vt})",
+    nat = np.datetime64("NaT")
+    ids = localities["locality_id"]
+    ends = pd.Series(parsed["valid_to"].attr("last", nat, "datetime64[D]")[ok.to_numpy()], index=ids.to_numpy())
+    begins = pd.Series(parsed["valid_from"].attr("first", nat, "datetime64[D]")[ok.to_numpy()], index=ids.to_numpy())
+    valid_to = df["locality_id"].map(ends)
+    valid_from = df["locality_id"].map(begins)
+    after = (df["_first"] > valid_to).to_numpy()
+    before = (df["_last"] < valid_from).to_numpy()
+    text_to = df["locality_id"].map(localities.set_index("locality_id")["valid_to"])
+    text_from = df["locality_id"].map(localities.set_index("locality_id")["valid_from"])
+    for i in np.flatnonzero(after | before):
+        file, row, lid = df["_file"].iat[i], int(df["_row"].iat[i]), df["locality_id"].iat[i]
+        if after[i]:
+            problems.warning(file, row, "locality_id", lid, "after_abolition",
+                             f"the period starts after the unit ceased to exist ({text_to.iat[i]})",
                              "use the successor unit, or check the period")
-        if vf and r["_end"].last < parse_partial_date(vf).first:
-            problems.warning(r["_file"], int(r["_row"]), "locality_id", r["locality_id"], "before_creation",
-                             f"the period ends before the unit existed ({vf})", "use the predecessor unit, or check the period")
+        if before[i]:
+            problems.warning(file, row, "locality_id", lid, "before_creation",
+                             f"the period ends before the unit existed ({text_from.iat[i]})",
+                             "use the predecessor unit, or check the period")
+
+
+def _per_distinct(frame: pd.DataFrame, func) -> list[np.ndarray]:
+    """`func(*row)` for each distinct row of `frame` (a few columns), spread back to every row: the Python
+    work grows with the distinct combinations (periods, terms), not with the figures."""
+    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(frame))
+    results = [func(*combo) for combo in distinct]
+    return [np.array([r[k] for r in results], dtype=object)[codes] for k in range(len(results[0]))]
 
 
 def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
@@ -445,25 +565,22 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
         out[col] = v["metric_id"].map(met[col])
     out["figure_type"] = v["_figure_type"]
 
-    months = np.array([months_between(s.first, e.last) for s, e in zip(v["_start"], v["_end"])])
+    def period_facts(first, last):
+        first, last = first.date(), last.date()
+        return (months_between(first, last), *term_of(first, last))
+
+    months, term, spans = _per_distinct(v[["_first", "_last"]], period_facts)
+    months = months.astype(float)
     years = months / 12.0
-    per_year = np.array([u.per_year for u in v["_unit"]])
+    per_year = v["_per_year"].to_numpy(dtype=bool)
     is_flow = (v["_kind"] == "flow").to_numpy()
-    factor, value, high, out_of = [], [], [], []
-    for a, h, u, c in zip(v["_amount"], v["_amount_high"], v["_unit"], v["_canon"]):
-        if a.out_of is not None and c.dimension == "per cent" and u.dimension == "count":
-            f, val, of = 100.0 / a.out_of, a.value, a.out_of
-        else:
-            f, val, of = conversion_factor(u, c), a.value, a.out_of
-        factor.append(f)
-        value.append(val * f)
-        high.append(np.nan if h is None or pd.isna(h) else h.value * f)
-        out_of.append(np.nan if of is None else of)
-    value, high = np.array(value, dtype=float), np.array(high, dtype=float)
+    factor = v["_factor"].to_numpy(dtype=float)
+    value = v["_v"].to_numpy(dtype=float) * factor
+    high = np.where(v["_has_high"], v["_vh"].to_numpy(dtype=float) * factor, np.nan)
     # A yearly figure of a flow ('750 lao động/năm') is multiplied out to the period's total.
     total = np.where(per_year & is_flow, value * years, value)
     total_high = np.where(per_year & is_flow, high * years, high)
-    out["value"], out["value_high"], out["out_of"] = total, total_high, out_of
+    out["value"], out["value_high"], out["out_of"] = total, total_high, v["_out_of"].to_numpy(dtype=float)
     out["unit"] = v["metric_id"].map(met["unit"])
     out["value_per_year"] = np.where(is_flow, np.where(per_year, value, total / years), np.nan)
     out["value_high_per_year"] = np.where(is_flow, np.where(per_year, high, total_high / years), np.nan)
@@ -471,14 +588,13 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     out["value_as_written"] = v["value"]
     out["unit_as_written"] = v["unit"]
     out["qualifier"] = v["_qualifier"]
-    out["period_start"] = pd.to_datetime([s.first for s in v["_start"]])
-    out["period_end"] = pd.to_datetime([e.last for e in v["_end"]])
+    out["period_start"] = pd.to_datetime(v["_first"])
+    out["period_end"] = pd.to_datetime(v["_last"])
     out["period_months"] = months
     out["period_basis"] = v["_period_basis"].fillna("stated")
     out["period_text"] = v["period_text"]
-    terms = [term_of(s.first, e.last) for s, e in zip(v["_start"], v["_end"])]
-    out["term"] = [t for t, _ in terms]
-    out["spans_terms"] = [s for _, s in terms]
+    out["term"] = term
+    out["spans_terms"] = spans.astype(bool)
     out["reference"] = v["_reference"]
     out["reference_period"] = v["reference_period"]
     out["evidence"] = v["evidence"]

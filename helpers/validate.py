@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .io import shorten
@@ -30,13 +31,26 @@ KIND_WORDS = {"id": "an id", "ref": "an id", "vocab": "a code", "date": "a date"
 FORMULA = re.compile(r"[=@]|[+\-]\s*(?:[=@]|[A-Za-z_][A-Za-z0-9_.]*\s*[(|!]|\d[\d.,]*\s*[-+*/^&]\s*[\d(])")
 
 
-def _report(problems: Problems, name: str, column: str, values: pd.Series, bad: pd.Series, code: str,
+def _locator(raw):
+    """(file, spreadsheet row) of a frame index: one file's rows are indexed by spreadsheet row; a batch of
+    many files carries `files` and `rows` arrays aligned with its positional index."""
+    files = getattr(raw, "files", None)
+    if files is None:
+        return lambda idx: (raw.name, int(idx))
+    rows = raw.rows
+    return lambda idx: (files[idx], int(rows[idx]))
+
+
+def _report(problems: Problems, where, column: str, values: pd.Series, bad: pd.Series, code: str,
             message, fix, severity: str = "error") -> None:
     """Add one problem per row where `bad` is true; message/fix may be callables of the value."""
-    for row, value in values[bad].items():
+    if not bad.any():
+        return
+    for idx, value in values[bad].items():
         msg = message(value) if callable(message) else message
         fx = fix(value) if callable(fix) else fix
-        problems.add(name, int(row), column, shorten(value, SHOWN), severity, code, msg, fx)
+        file, row = where(idx)
+        problems.add(file, row, column, shorten(value, SHOWN), severity, code, msg, fx)
 
 
 def _amount(value: str, decimal: str | None):
@@ -46,15 +60,60 @@ def _amount(value: str, decimal: str | None):
     return parse_amount(value, decimal=decimal)
 
 
-def parse_column(values: pd.Series, parser) -> tuple[pd.Series, pd.Series]:
-    """Parse each distinct non-empty value once: (parsed objects, errors) aligned with `values`."""
-    parsed, errors = {}, {}
-    for v in values[values != ""].unique():
+class ParsedColumn:
+    """A column parsed one distinct value at a time: `codes` point each row at `uniques` (-1: empty or refused).
+
+    Attributes of the parsed objects come out as arrays (`attr`) without a Python step per row."""
+
+    def __init__(self, index: pd.Index, codes: np.ndarray, uniques: list, errors: pd.Series):
+        self.index, self.codes, self.uniques, self.errors = index, codes, uniques, errors
+
+    def objects(self) -> pd.Series:
+        """The parsed object of each row (NaN where empty or refused)."""
+        table = np.empty(len(self.uniques) + 1, dtype=object)
+        table[:-1] = self.uniques
+        table[-1] = np.nan
+        return pd.Series(table[self.codes], index=self.index, dtype=object)
+
+    def attr(self, name: str, missing=np.nan, dtype=None) -> np.ndarray:
+        """`getattr(object, name)` of each row's parsed object; `missing` where there is none."""
+        table = np.array([getattr(u, name) for u in self.uniques] + [missing], dtype=dtype or object)
+        return table[self.codes]
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.codes >= 0
+
+
+def parse_column(values: pd.Series, parser, decimal=None) -> ParsedColumn:
+    """Parse each distinct non-empty value once (per decimal mark, when files differ in it)."""
+    if isinstance(decimal, pd.Series) and decimal.nunique(dropna=False) > 1:
+        keys = pd.MultiIndex.from_arrays([values, decimal.fillna("")])
+        codes, distinct = pd.factorize(keys)
+        pairs = list(distinct)
+    else:
+        d = decimal.iloc[0] if isinstance(decimal, pd.Series) and len(decimal) else decimal
+        d = None if isinstance(d, float) else d
+        codes, distinct = pd.factorize(values)
+        pairs = [(v, d) for v in distinct]
+    results, error_of = np.full(len(pairs), -1, dtype=np.int64), {}
+    uniques = []
+    for i, (v, d) in enumerate(pairs):
+        if v == "":
+            continue
         try:
-            parsed[v] = parser(v)
+            uniques.append(parser(v, d))
+            results[i] = len(uniques) - 1
         except (NumberError, UnitError, PeriodError) as exc:
-            errors[v] = exc
-    return values.map(parsed), values.map(errors)
+            error_of[i] = exc
+    row_codes = results[codes] if len(pairs) else np.full(len(values), -1, dtype=np.int64)
+    errors = pd.Series(None, index=values.index, dtype=object)
+    if error_of:
+        err_table = np.empty(len(pairs), dtype=object)
+        for i, exc in error_of.items():
+            err_table[i] = exc
+        errors = pd.Series(err_table[codes], index=values.index, dtype=object)
+    return ParsedColumn(values.index, row_codes, uniques, errors)
 
 
 def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]],
@@ -64,7 +123,7 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
     `ids` are the valid ids of each table a field may name; `refused` maps, per table, the ids whose
     rows exist but have errors to their spreadsheet row, so a reference to one says so.
     """
-    df, name = raw.frame, raw.name
+    df, where = raw.frame, _locator(raw)
     refused = refused or {}
     ok = pd.Series(True, index=df.index)
     parsed: dict[str, pd.Series] = {}
@@ -73,34 +132,34 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
         length = s.str.len()
         long = pd.Series(False, index=df.index)
         if f.kind == "text":
-            _report(problems, name, f.name, s, length > MAX_TEXT, "long_cell",
+            _report(problems, where, f.name, s, length > MAX_TEXT, "long_cell",
                     lambda v: f"the cell holds {len(v)} characters; '{f.name}' is meant to be short",
                     f"keep '{f.name}' under {MAX_TEXT} characters: a short verbatim excerpt or note",
                     severity="warning")
-            _report(problems, name, f.name, s, s.str.match(FORMULA).fillna(False).astype(bool), "formula_cell",
+            _report(problems, where, f.name, s, s.str.match(FORMULA).fillna(False).astype(bool), "formula_cell",
                     "the cell starts like a spreadsheet formula, so a spreadsheet may compute or run it",
                     "keep it if it is the text as printed (the project's exports neutralise it); if a spreadsheet "
                     "turned it into a formula, retype the text", severity="warning")
         else:
             long = (length > MAX_CODE).fillna(False).astype(bool)
             what = KIND_WORDS.get(f.kind, f.kind)
-            _report(problems, name, f.name, s, long, "cell_too_long",
+            _report(problems, where, f.name, s, long, "cell_too_long",
                     lambda v: f"the cell holds {len(v)} characters, too many for {what}; the row is left out",
                     f"'{f.name}' holds {what}: look for text pasted into the wrong cell")
             ok &= ~long
             s = s.mask(long, "")  # reported once: not again as malformed
         empty = (s == "") & ~long
         if f.required:
-            _report(problems, name, f.name, s, empty, "required", f"'{f.name}' is required and empty",
+            _report(problems, where, f.name, s, empty, "required", f"'{f.name}' is required and empty",
                     f"fill in '{f.name}' ({f.description})")
             ok &= ~empty
         live = (s != "")
         if f.kind == "id":
             bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
-            _report(problems, name, f.name, s, bad, "bad_id", f"'{f.name}' must match {f.pattern}",
+            _report(problems, where, f.name, s, bad, "bad_id", f"'{f.name}' must match {f.pattern}",
                     lambda v: f"use lower-case ASCII without diacritics, e.g. '{_slugify(v, f.pattern)}'")
             dup = live & s.duplicated(keep="first")
-            _report(problems, name, f.name, s, dup, "duplicate_id", "this id is already used by an earlier row",
+            _report(problems, where, f.name, s, dup, "duplicate_id", "this id is already used by an earlier row",
                     "give each row its own id, or delete the repeated row")
             ok &= ~bad & ~dup
         elif f.kind == "vocab":
@@ -109,7 +168,7 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
                 s = s.str.lower().map(lambda v: QUALIFIER_SYNONYMS.get(v, v))
                 live = s != ""
             bad = live & ~s.isin(list(codes))
-            _report(problems, name, f.name, s, bad, "bad_vocabulary", f"not an allowed value of '{f.name}'",
+            _report(problems, where, f.name, s, bad, "bad_vocabulary", f"not an allowed value of '{f.name}'",
                     f"use one of: {', '.join(codes)}")
             ok &= ~bad
             parsed[f.name] = s.where(~bad & live, None)
@@ -118,27 +177,28 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
             left_out = refused.get(f.ref, {})
             bad = live & ~s.isin(list(known))
             code = f"unknown_{f.ref.rstrip('s').replace('ie', 'y')}"
-            _report(problems, name, f.name, s, bad & ~s.isin(list(left_out)), code,
+            _report(problems, where, f.name, s, bad & ~s.isin(list(left_out)), code,
                     f"no row of {f.ref}.csv has this id",
                     lambda v: f"add it to data/{f.ref}.csv first, or correct the spelling" + _close(v, known))
-            _report(problems, name, f.name, s, bad & s.isin(list(left_out)), code,
+            _report(problems, where, f.name, s, bad & s.isin(list(left_out)), code,
                     lambda v: f"the row of {f.ref}.csv with this id (row {left_out[v]}) has errors and was left out",
                     lambda v: f"fix row {left_out[v]} of {f.ref}.csv first (see its problems above)")
             ok &= ~bad
         elif f.kind in ("date", "amount", "unit"):
-            parser = {"date": parse_partial_date, "unit": parse_unit,
-                      "amount": lambda v: _amount(v, raw.decimal)}[f.kind]
-            values, errors = parse_column(s, parser)
-            bad = errors.notna()
+            parser = {"date": lambda v, d: parse_partial_date(v), "unit": lambda v, d: parse_unit(v),
+                      "amount": _amount}[f.kind]
+            column = parse_column(s, parser, raw.decimal if f.kind == "amount" else None)
+            bad = column.errors.notna()
             code = {"date": "bad_date", "amount": "bad_number", "unit": "bad_unit"}[f.kind]
-            for row, exc in errors[bad].items():
+            for idx, exc in column.errors[bad].items():
                 c = "ambiguous_number" if "ambiguous" in exc.message else code
-                problems.error(name, int(row), f.name, shorten(s[row], SHOWN), c, exc.message, exc.fix)
+                file, row = where(idx)
+                problems.error(file, row, f.name, shorten(s[idx], SHOWN), c, exc.message, exc.fix)
             ok &= ~bad
-            parsed[f.name] = values
+            parsed[f.name] = column
         elif f.kind == "filename":
             bad = live & (s.str.contains(r"[/\\:]|^\.\.?$", regex=True) | s.str.startswith("."))
-            _report(problems, name, f.name, s, bad, "unsafe_file_name",
+            _report(problems, where, f.name, s, bad, "unsafe_file_name",
                     "a file name must not contain a folder or leave the texts folder",
                     "write the bare file name, e.g. 000_article.txt")
             ok &= ~bad
