@@ -20,6 +20,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -55,6 +56,13 @@ MAX_SHOWN = 80  # characters of a cell or line quoted in a message
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
+class _Empty:
+    """An empty frame with the table's columns, made only when it is used (most files never need one)."""
+
+    def __init__(self, table: Table):
+        self.table = table
+
+
 @dataclass
 class RawTable:
     """A file read into strings: `frame` is indexed by spreadsheet row (header = row 1).
@@ -70,6 +78,10 @@ class RawTable:
     problems: Problems = field(default_factory=Problems)
     readable: bool = True
     skipped: int = 0
+
+    def __post_init__(self):
+        if isinstance(self.frame, _Empty):
+            self.frame = pd.DataFrame(columns=self.frame.table.columns, dtype="string")
 
 
 def shorten(text: str, limit: int = MAX_SHOWN) -> str:
@@ -191,6 +203,12 @@ def _loose_key(key: str) -> str:
 
 def column_of(header_cell: str, columns: list[str]) -> str | None:
     """The schema column a header cell names (exactly, or ignoring case, spaces, hyphens and dots), or None."""
+    return _column_of(header_cell, tuple(columns))
+
+
+@lru_cache(maxsize=4096)
+def _column_of(header_cell: str, columns: tuple[str, ...]) -> str | None:
+    """column_of, remembered: thousands of annotation files share the same few header cells."""
     key = _header_key(header_cell)
     if key in columns:
         return key
@@ -224,12 +242,12 @@ def read_table(path: Path, table: Table, name: str | None = None) -> RawTable:
 
 
 def read_records(path: Path, table: Table, name: str | None = None) -> tuple[RawTable, list[list[str]], list[int]]:
-    """`read_table` without building the frame: the RawTable (its frame empty), the rows' cells in
+    """`read_table` without building the frame: the RawTable (its frame None when the file was read), the rows' cells in
     `table.columns` order, and their spreadsheet row numbers. The loader gathers the rows of thousands
     of annotation files into one frame this way, rather than building and concatenating one per file."""
     name = name or str(path)
     problems = Problems()
-    empty = pd.DataFrame(columns=table.columns, dtype="string")
+    empty = _Empty(table)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -357,7 +375,7 @@ def read_records(path: Path, table: Table, name: str | None = None) -> tuple[Raw
     if not rows and not skipped and not problems.errors:
         problems.warning(name, None, None, None, "no_rows", "the file has a header but no data rows",
                          "add rows, or delete the file if the article has no figures")
-    return RawTable(name, empty, encoding, delimiter, decimal, problems, skipped=skipped), rows, index
+    return RawTable(name, None, encoding, delimiter, decimal, problems, skipped=skipped), rows, index
 
 
 def _letter(i: int) -> str:

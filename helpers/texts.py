@@ -12,8 +12,8 @@ _SPACE = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """NFC with every run of whitespace (no-break spaces included) made one space: what 'verbatim' compares."""
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
-    return _SPACE.sub(" ", text).strip()
+    # str.split() splits on the same whitespace as the regex \s+ (no-break spaces included), several times faster.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def read_text(path: Path) -> str | None:

@@ -128,32 +128,32 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
     ok = pd.Series(True, index=df.index)
     parsed: dict[str, pd.Series] = {}
     for f in table.fields:
-        s = df[f.name].fillna("")
-        length = s.str.len()
+        s = _strings(df[f.name])
+        length = pd.Series(np.fromiter(map(len, s.to_numpy()), dtype=np.int64, count=len(s)), index=s.index)
         long = pd.Series(False, index=df.index)
         if f.kind == "text":
             _report(problems, where, f.name, s, length > MAX_TEXT, "long_cell",
                     lambda v: f"the cell holds {len(v)} characters; '{f.name}' is meant to be short",
                     f"keep '{f.name}' under {MAX_TEXT} characters: a short verbatim excerpt or note",
                     severity="warning")
-            _report(problems, where, f.name, s, s.str.match(FORMULA).fillna(False).astype(bool), "formula_cell",
+            _report(problems, where, f.name, s, _formula(s), "formula_cell",
                     "the cell starts like a spreadsheet formula, so a spreadsheet may compute or run it",
                     "keep it if it is the text as printed (the project's exports neutralise it); if a spreadsheet "
                     "turned it into a formula, retype the text", severity="warning")
         else:
-            long = (length > MAX_CODE).fillna(False).astype(bool)
+            long = length > MAX_CODE
             what = KIND_WORDS.get(f.kind, f.kind)
             _report(problems, where, f.name, s, long, "cell_too_long",
                     lambda v: f"the cell holds {len(v)} characters, too many for {what}; the row is left out",
                     f"'{f.name}' holds {what}: look for text pasted into the wrong cell")
             ok &= ~long
             s = s.mask(long, "")  # reported once: not again as malformed
-        empty = (s == "") & ~long
+        empty = length == 0  # a long cell was reported above, not again as empty
         if f.required:
             _report(problems, where, f.name, s, empty, "required", f"'{f.name}' is required and empty",
                     f"fill in '{f.name}' ({f.description})")
             ok &= ~empty
-        live = (s != "")
+        live = ~empty & ~long
         if f.kind == "id":
             bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
             _report(problems, where, f.name, s, bad, "bad_id", f"'{f.name}' must match {f.pattern}",
@@ -165,7 +165,7 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
         elif f.kind == "vocab":
             codes = VOCABULARIES[f.vocab]
             if f.vocab == "qualifier":
-                s = s.str.lower().map(lambda v: QUALIFIER_SYNONYMS.get(v, v))
+                s = s.map({v: QUALIFIER_SYNONYMS.get(v.lower(), v.lower()) for v in s.unique()})
                 live = s != ""
             bad = live & ~s.isin(list(codes))
             _report(problems, where, f.name, s, bad, "bad_vocabulary", f"not an allowed value of '{f.name}'",
@@ -203,6 +203,26 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
                     "write the bare file name, e.g. 000_article.txt")
             ok &= ~bad
     return ok, parsed
+
+
+def _strings(column: pd.Series) -> pd.Series:
+    """A column as Python strings, '' for a missing cell: rows gathered by the loader are that already."""
+    if column.dtype == object and not column.hasnans:
+        return column
+    return column.astype(object).fillna("")
+
+
+_FORMULA_START = frozenset("=@+-")
+
+
+def _formula(s: pd.Series) -> pd.Series:
+    """Cells a spreadsheet would run as a formula; only cells starting with = @ + - are matched against FORMULA."""
+    values = s.to_numpy()
+    start = np.fromiter((v[:1] in _FORMULA_START and v != "" for v in values), dtype=bool, count=len(values))
+    hit = np.zeros(len(values), dtype=bool)
+    for i in np.flatnonzero(start):
+        hit[i] = FORMULA.match(values[i]) is not None
+    return pd.Series(hit, index=s.index)
 
 
 def _close(value: str, known: set[str]) -> str:
