@@ -78,9 +78,12 @@ class Report:
                 f"{len(self.figures)} figures, {len(self.errors)} errors, {len(self.warnings)} warnings")
 
 
-def load(data_dir=None, texts=None, *, strict: bool = False) -> pd.DataFrame:
-    """The tidy table of figures. Rows with errors are left out with a DataWarning; strict raises."""
-    report = check(data_dir, texts)
+def load(data_dir=None, texts=None, *, strict: bool = False, cache: bool = True) -> pd.DataFrame:
+    """The tidy table of figures. Rows with errors are left out with a DataWarning; strict raises.
+
+    With `cache` (the default) an unchanged data folder is served from the cache (helpers/cache.py):
+    reopening a notebook does not validate everything again."""
+    report = check(data_dir, texts, cache=cache)
     if strict and report.errors:
         raise DataError(report.problems)
     if report.errors:
@@ -91,8 +94,19 @@ def load(data_dir=None, texts=None, *, strict: bool = False) -> pd.DataFrame:
     return figures
 
 
-def check(data_dir=None, texts=None) -> Report:
-    """Read and validate the data folder (and the article texts, when given)."""
+def check(data_dir=None, texts=None, *, cache: bool = False) -> Report:
+    """Read and validate the data folder (and the article texts, when given).
+
+    With `cache`, the Report of byte-identical inputs is served from the cache instead."""
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA
+    if cache:
+        from . import cache as _cache
+
+        return _cache.cached_check(data_dir, texts, lambda: _check(data_dir, texts))
+    return _check(data_dir, texts)
+
+
+def _check(data_dir: Path, texts) -> Report:
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     problems = Problems()
     shown = lambda p: str(p)  # noqa: E731 - paths as the user typed them

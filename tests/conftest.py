@@ -11,6 +11,8 @@ import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+# Every test validates afresh (and writes nothing under ~/.cache); tests/test_cache.py turns the cache on.
+os.environ["LOCALITY_CACHE"] = "off"
 
 from helpers import paths  # noqa: E402
 from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS  # noqa: E402
