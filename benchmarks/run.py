@@ -236,7 +236,7 @@ def render(results: dict) -> str:
                   f"{imp['import-base']['runs']}; the whole process including interpreter start-up in brackets):", "",
                   "| import | seconds | ratio to pandas + matplotlib + seaborn |", "| --- | --- | --- |",
                   f"| `import pandas, matplotlib, seaborn` | {_s(base)} ({_s(imp['import-base']['wall'])}) | 1.00× |",
-                  f"| `import helpers` | {_s(imp['import-helpers']['seconds'])} ({_s(imp['import-helpers']['wall'])}) | "
+                  f"| `import helpers` and first use (`helpers.load`) | {_s(imp['import-helpers']['seconds'])} ({_s(imp['import-helpers']['wall'])}) | "
                   f"{_x(imp['import-helpers']['seconds'] / base)} |",
                   f"| notebooks' imports: `from helpers import analysis, charts, load, paths` + `from helpers.theme import set_theme` | "
                   f"{_s(imp['import-notebook']['seconds'])} ({_s(imp['import-notebook']['wall'])}) | "
