@@ -284,9 +284,9 @@ def _check_annotations(batch: "_Batch", metrics: pd.DataFrame, problems: Problem
     df["_last"] = end.attr("last", nat, "datetime64[D]")
     df["_last_year_prec"] = end.attr("precision", "") == "year"
     met = metrics.set_index("metric_id")
-    df["_kind"] = df["metric_id"].map(met["kind"]).astype(object).fillna("")
+    df["_kind"] = pd.Series(_lookup(df["metric_id"], met["kind"]), index=df.index).fillna("")
     canon = met["unit_parsed"]
-    df["_canon_dim"] = df["metric_id"].map(canon.map(lambda u: u.dimension)).astype(object).fillna("")
+    df["_canon_dim"] = pd.Series(_lookup(df["metric_id"], canon.map(lambda u: u.dimension)), index=df.index).fillna("")
     factor, mismatch = _unit_factors(unit, df["metric_id"], canon)
     df["_fraction_share"] = ~np.isnan(df["_out_of"]) & (df["_canon_dim"] == "per cent") & (df["_unit_dim"] == "count")
     df["_factor"] = np.where(df["_fraction_share"], 100.0 / df["_out_of"], factor)
@@ -496,7 +496,8 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
         checked += 1
     checkable = live[live["_article_id"].isin(list(folded_texts))]
     codes, excerpts = pd.factorize(checkable["evidence"])
-    folded = np.array([fold(e) for e in excerpts] + [""], dtype=object)[codes]
+    # The cells were normalised to NFC when read, so folding an excerpt is collapsing its whitespace.
+    folded = np.array([" ".join(e.split()) for e in excerpts] + [""], dtype=object)[codes]
     found = np.array([e in folded_texts[a] for e, a in zip(folded, checkable["_article_id"])], dtype=bool)
     missing = checkable.index[~found]
     text_names = {aid: Path(files.get(aid, "")).name for aid in folded_texts}
@@ -532,21 +533,21 @@ def _check_validity(df: pd.DataFrame, localities: pd.DataFrame, parsed: dict, ok
     ids = localities["locality_id"]
     ends = pd.Series(parsed["valid_to"].attr("last", nat, "datetime64[D]")[ok.to_numpy()], index=ids.to_numpy())
     begins = pd.Series(parsed["valid_from"].attr("first", nat, "datetime64[D]")[ok.to_numpy()], index=ids.to_numpy())
-    valid_to = df["locality_id"].map(ends)
-    valid_from = df["locality_id"].map(begins)
+    valid_to = pd.Series(_lookup(df["locality_id"], ends), index=df.index, dtype="datetime64[ns]")
+    valid_from = pd.Series(_lookup(df["locality_id"], begins), index=df.index, dtype="datetime64[ns]")
     after = (df["_first"] > valid_to).to_numpy()
     before = (df["_last"] < valid_from).to_numpy()
-    text_to = df["locality_id"].map(localities.set_index("locality_id")["valid_to"])
-    text_from = df["locality_id"].map(localities.set_index("locality_id")["valid_from"])
+    text_to = _lookup(df["locality_id"], localities.set_index("locality_id")["valid_to"])
+    text_from = _lookup(df["locality_id"], localities.set_index("locality_id")["valid_from"])
     for i in np.flatnonzero(after | before):
         file, row, lid = df["_file"].iat[i], int(df["_row"].iat[i]), df["locality_id"].iat[i]
         if after[i]:
             problems.warning(file, row, "locality_id", lid, "after_abolition",
-                             f"the period starts after the unit ceased to exist ({text_to.iat[i]})",
+                             f"the period starts after the unit ceased to exist ({text_to[i]})",
                              "use the successor unit, or check the period")
         if before[i]:
             problems.warning(file, row, "locality_id", lid, "before_creation",
-                             f"the period ends before the unit existed ({text_from.iat[i]})",
+                             f"the period ends before the unit existed ({text_from[i]})",
                              "use the predecessor unit, or check the period")
 
 
@@ -561,6 +562,15 @@ def _distinct(*columns) -> tuple[np.ndarray, list[tuple]]:
     _, firsts = np.unique(codes, return_index=True)
     arrays = [np.asarray(col) for col in columns]
     return codes, [tuple(a[i] for a in arrays) for i in firsts]
+
+
+def _lookup(keys: pd.Series, table: pd.Series) -> np.ndarray:
+    """`keys.map(table)` as an object array (None where a key is not in the table's index), looked up once
+    per distinct key: a few thousand articles or localities, not half a million rows."""
+    codes, distinct = pd.factorize(keys.to_numpy(dtype=object), use_na_sentinel=False)
+    where = pd.Index(table.index.to_numpy(dtype=object)).get_indexer(distinct)
+    values = np.append(table.to_numpy(dtype=object), None)  # position -1 (not found) picks the None
+    return values[where][codes]
 
 
 def _per_distinct(frame: pd.DataFrame, func) -> list[np.ndarray]:
@@ -583,20 +593,20 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     v = df.reset_index(drop=True)
     out["figure_id"] = v["_article_id"] + ":" + v["_row"].astype(str)
     out["article_id"] = v["_article_id"]
-    out["article_title"] = v["_article_id"].map(art["title"])
-    out["publisher"] = v["_article_id"].map(art["publisher"])
-    out["published"] = v["_article_id"].map(art["published"])
-    out["published_precision"] = v["_article_id"].map(art["published_parsed"].map(lambda p: p.precision))
+    out["article_title"] = _lookup(v["_article_id"], art["title"])
+    out["publisher"] = _lookup(v["_article_id"], art["publisher"])
+    out["published"] = _lookup(v["_article_id"], art["published"])
+    out["published_precision"] = _lookup(v["_article_id"], art["published_parsed"].map(lambda p: p.precision))
     out["locality_id"] = v["locality_id"]
-    out["locality_name"] = v["locality_id"].map(loc["name"])
-    out["level"] = v["locality_id"].map(loc["level"])
+    out["locality_name"] = _lookup(v["locality_id"], loc["name"])
+    out["level"] = _lookup(v["locality_id"], loc["level"])
     out["tier"] = out["level"].map(LEVEL_TIER)
-    out["province_id"] = v["locality_id"].map(loc["province_id"])
-    out["locality_valid_to"] = v["locality_id"].map(loc["valid_to"])
-    out["successor_id"] = v["locality_id"].map(loc["successor_id"])
+    out["province_id"] = _lookup(v["locality_id"], loc["province_id"])
+    out["locality_valid_to"] = _lookup(v["locality_id"], loc["valid_to"])
+    out["successor_id"] = _lookup(v["locality_id"], loc["successor_id"])
     out["metric_id"] = v["metric_id"]
     for col in ("label_vi", "label_en", "category", "kind", "direction"):
-        out[col] = v["metric_id"].map(met[col])
+        out[col] = _lookup(v["metric_id"], met[col])
     out["figure_type"] = v["_figure_type"]
 
     def period_facts(first, last):
@@ -615,7 +625,7 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     total = np.where(per_year & is_flow, value * years, value)
     total_high = np.where(per_year & is_flow, high * years, high)
     out["value"], out["value_high"], out["out_of"] = total, total_high, v["_out_of"].to_numpy(dtype=float)
-    out["unit"] = v["metric_id"].map(met["unit"])
+    out["unit"] = _lookup(v["metric_id"], met["unit"])
     out["value_per_year"] = np.where(is_flow, np.where(per_year, value, total / years), np.nan)
     out["value_high_per_year"] = np.where(is_flow, np.where(per_year, high, total_high / years), np.nan)
     out["is_yearly"] = per_year

@@ -124,11 +124,12 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
     rows exist but have errors to their spreadsheet row, so a reference to one says so.
     """
     df, where = raw.frame, _locator(raw)
+    gathered = getattr(raw, "files", None) is not None  # the loader's batch: plain str cells, none missing
     refused = refused or {}
     ok = pd.Series(True, index=df.index)
     parsed: dict[str, pd.Series] = {}
     for f in table.fields:
-        s = _strings(df[f.name])
+        s = df[f.name] if gathered else _strings(df[f.name])
         length = pd.Series(np.fromiter(map(len, s.to_numpy()), dtype=np.int64, count=len(s)), index=s.index)
         long = pd.Series(False, index=df.index)
         if f.kind == "text":
