@@ -178,7 +178,7 @@ def _check(data_dir: Path, texts) -> Report:
         problems.warning(str(ann_dir / f"{aid}.csv"), None, None, aid, "no_annotations",
                          "the article has no annotation file", f"create annotations/{aid}.csv")
 
-    good = _check_annotations(batch.build(), metrics, problems, ids, refused) if batch.rows else pd.DataFrame()
+    good = _check_annotations(batch.build(), metrics, problems, ids, refused) if batch.counts else pd.DataFrame()
     texts_checked = 0
     if not good.empty:
         good = _drop_duplicates(good, problems)
@@ -212,6 +212,7 @@ class _Gather:
     def build(self) -> "_Batch":
         counts = np.array(self.counts)
         frame = pd.DataFrame(self.rows, columns=ANNOTATIONS.columns, dtype=object)
+        self.rows = []  # half a million small lists: let them go before the checks fill the frame
         files = np.repeat(np.array(self.names, dtype=object), counts)
         decimal = pd.Series(np.repeat(np.array(self.decimals, dtype=object), counts)).replace("", None)
         return _Batch(frame, files, np.array(self.numbers, dtype=np.int64),
@@ -403,8 +404,7 @@ def _figure_columns(df: pd.DataFrame) -> None:
 
 def _drop_duplicates(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """Repeats within one article are errors: the later row is left out. A repeat is the same key and the
-    same figure, however it was typed."""
-    df = df.copy()
+    same figure, however it was typed. `df` is the loader's own frame and gains the figure columns."""
     _figure_columns(df)
     cols = KEY + FIGURE + ["_qualifier"]
     dup = df.duplicated(subset=cols, keep="first").to_numpy() & ~df["_bad"].to_numpy()  # empty cells match
