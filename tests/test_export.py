@@ -96,6 +96,17 @@ def test_save_chart_writes_one_stem(tmp_path):
     assert all(p.parent == tmp_path for p in written)
 
 
+def test_save_chart_keeps_the_figures_layout_engine(tmp_path):
+    import matplotlib.pyplot as plt
+
+    f, ax = plt.subplots(layout="constrained")
+    engine = f.get_layout_engine()
+    ax.set_title("Tỷ lệ hộ nghèo")
+    save_chart(f, "layout", tmp_path)
+    assert f.get_layout_engine() is engine, "a notebook showing the figure afterwards still lays it out"
+    plt.close(f)
+
+
 @pytest.mark.parametrize("value, safe", [("=1+1", "'=1+1"), ("+84", "'+84"), ("-x", "'-x"), ("@SUM", "'@SUM"),
                                          ("Đông Hà", "Đông Hà"), (5, 5)])
 def test_formula_injection_neutralised(value, safe):
