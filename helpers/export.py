@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -34,6 +35,13 @@ import pandas as pd
 from . import analysis, paths
 
 FORMATS = ("png", "svg", "pdf")
+PACK_SIZES = ("slide", "a4")
+# $LOCALITY_WORKERS sets how many processes draw a pack's charts (1: all in the calling process).
+WORKERS_ENV = "LOCALITY_WORKERS"
+# Each worker peaks at ~210 MB; the largest chart is about a quarter of a pack's drawing, so more workers
+# than this would mostly wait for it.
+MAX_WORKERS = 4
+_PACKAGE = str(Path(__file__).resolve().parent)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an XLSX cannot hold (openpyxl refuses them); input validation already refuses them in cells.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -214,6 +222,20 @@ class Chart:
     caveats: list = field(default_factory=list)
 
 
+@dataclass
+class Plot:
+    """A chart recipe that can be pickled, so a worker process can draw it: a plot helper of
+    `helpers.charts` (a module-level function), the data and the helper's other arguments.
+    Called with a size like any `Chart.draw`."""
+
+    function: Callable
+    data: pd.DataFrame
+    kwargs: dict = field(default_factory=dict)
+
+    def __call__(self, size: str):
+        return self.function(self.data, size=size, **self.kwargs)
+
+
 def _fig(obj):
     return obj if hasattr(obj, "savefig") else obj.figure
 
@@ -245,14 +267,14 @@ def briefing_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
         add(f"{i + 1:02d}-{key}-vs-plan", title,
             ("Mỗi chấm là một số liệu in trong bài, ghi rõ mốc so sánh; đường đứt nét là 100%." if vi else
              "Each dot is a printed figure, labelled with what it is measured against; the dashed line is 100%."),
-            lambda size, m=metrics, tt=title: charts.plan_chart(df, metrics=m, lang=lang, title=tt, size=size), rows)
+            Plot(charts.plan_chart, df, dict(metrics=metrics, lang=lang, title=title)), rows)
     n = len(out)
     for j, metric in enumerate(("party_members_admitted", "military_recruits")):
         rows = analysis.select(df, metric=metric)
         add(f"{n + j + 1:02d}-{metric.replace('_', '-')}-by-term", "", (
             "Số mỗi năm, để nhiệm kỳ, nửa nhiệm kỳ và một năm so sánh được với nhau." if vi else
             "Per year, so that a whole term, half a term and a single year compare."),
-            lambda size, m=metric: charts.terms_chart(df, metric=m, lang=lang, size=size), rows)
+            Plot(charts.terms_chart, df, dict(metric=metric, lang=lang)), rows)
     n = len(out)
     social = analysis.select(df, category="culture_society")
     counts = social.groupby("metric_id", observed=True)["locality_id"].nunique()
@@ -261,21 +283,21 @@ def briefing_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
         add(f"{n + j + 1:02d}-{metric.replace('_', '-')}", "", (
             "Các địa phương có số liệu cho chỉ số này; nhãn ghi thời kỳ của từng số." if vi else
             "Every locality with a figure for this metric; each label gives the figure's period."),
-            lambda size, m=metric: charts.localities_chart(df, metric=m, lang=lang, size=size), rows)
+            Plot(charts.localities_chart, df, dict(metric=metric, lang=lang)), rows)
     tvr = analysis.targets_vs_results(df)
     used = df[df["figure_id"].isin(set(tvr["target_figure_id"].dropna()) | set(tvr["result_figure_id"].dropna()))]
     add(f"{len(out) + 1:02d}-targets-vs-results", "", (
         "Kết quả so với chỉ tiêu; số liệu dạng % kế hoạch dùng mốc 100%." if vi else
         "Results against targets; figures given as % of plan use 100% as the target."),
-        lambda size: charts.targets_chart(df, lang=lang, size=size), used)
+        Plot(charts.targets_chart, df, dict(lang=lang)), used)
     for lid in df.drop_duplicates("locality_id").sort_values(["tier", "locality_id"])["locality_id"]:
         rows = analysis.select(df, locality=lid, figure_type=None)
         add(f"scorecard-{lid}", "", ("Mọi số liệu của địa phương, mỗi ô một chỉ số." if vi else
                                      "Every figure of the locality, one panel per metric."),
-            lambda size, loc=lid: charts.scorecard(df, locality=loc, lang=lang, size=size), rows)
+            Plot(charts.scorecard, df, dict(locality=lid, lang=lang)), rows)
     add("coverage", "", ("Ô trống: chưa có số liệu cho chỉ số đó ở địa phương và nhiệm kỳ đó." if vi else
                          "Empty cell: no figure for that metric, locality and term."),
-        lambda size: charts.coverage_heatmap(df, lang=lang, size=size), df)
+        Plot(charts.coverage_heatmap, df, dict(lang=lang)), df)
     return out
 
 
@@ -304,11 +326,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
     try:
         with pack_style(lang):
             specs = pack_charts(df, lang)
-            built = []
-            for i, spec in enumerate(specs, start=1):
-                say(f"[{i}/{len(specs)}] {spec.stem}")
-                files = {size: [p.name for p in render_chart(spec, work, size)] for size in ("slide", "a4")}
-                built.append((spec, files))
+        built = render_charts(specs, work, lang, say)
         say("Writing the workbook and index.html …")
         write_workbook(work / "briefing.xlsx", built, df, lang)
         write_index(work / "index.html", built, report, lang, stamp)
@@ -357,6 +375,130 @@ def render_chart(spec: Chart, out_dir: Path, size: str) -> list[Path]:
     finally:
         plt.close(fig)
     return written
+
+
+def render_charts(specs: list[Chart], out_dir: Path, lang: str = "vi",
+                  say: Callable[[str], None] = lambda msg: None) -> list[tuple[Chart, dict[str, list[str]]]]:
+    """Draw and save every chart at both sizes; returns (chart, {size: file names}) in the charts' order.
+
+    Charts are drawn in worker processes, one per CPU (see `worker_count`), since drawing is nearly all of
+    an export's time and each chart is independent. Each chart is drawn with the pack style set afresh,
+    so its files are the same bytes whichever process draws it and in whichever order. The first error
+    stops the export: charts not started are cancelled, and the error is raised here as it was raised
+    in the worker.
+    """
+    workers = worker_count(len(specs))
+    if workers > 1 and _picklable(specs):
+        results = _render_in_workers(specs, out_dir, lang, workers, say)
+    else:  # one CPU, $LOCALITY_WORKERS=1, or charts drawn by local functions (a notebook's, a test's)
+        results = []
+        for i, spec in enumerate(specs, start=1):
+            say(f"[{i}/{len(specs)}] {spec.stem}")
+            results.append(_render_both(spec, out_dir, lang))
+    built = []
+    for spec, (files, title) in zip(specs, results):
+        spec.title = title  # a worker's copy of the chart learnt it from the drawn figure
+        built.append((spec, files))
+    return built
+
+
+def _render_both(spec: Chart, out_dir: Path, lang: str) -> tuple[dict[str, list[str]], str]:
+    """One chart at both sizes, in the pack style: (file names by size, the chart's title)."""
+    with pack_style(lang):
+        files = {size: [p.name for p in render_chart(spec, out_dir, size)] for size in PACK_SIZES}
+    return files, spec.title
+
+
+def worker_count(jobs: int) -> int:
+    """Processes that draw the charts: $LOCALITY_WORKERS when set (1 draws in this process, for
+    debugging), else one per CPU this process may use, at most MAX_WORKERS; never more than `jobs`."""
+    env = os.environ.get(WORKERS_ENV, "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise ValueError(f"${WORKERS_ENV} must be a whole number of at least 1, not {env!r}")
+        wanted = int(env)
+    else:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        wanted = min(cpus, MAX_WORKERS)
+    return max(1, min(wanted, jobs))
+
+
+def _picklable(specs: list[Chart]) -> bool:
+    """Whether the charts can be sent to worker processes (a chart drawn by a lambda cannot)."""
+    try:
+        pickle.dumps(specs)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _render_in_workers(specs: list[Chart], out_dir: Path, lang: str, workers: int,
+                       say: Callable[[str], None]) -> list[tuple[dict[str, list[str]], str]]:
+    """`_render_both` for every chart in a pool of worker processes; results in the charts' order.
+
+    The costliest charts go first, so that the workers finish together. On any error (a worker's, or
+    Ctrl-C here) charts not yet started are cancelled and the running ones awaited before the error
+    propagates, so nothing writes into the pack folder once the caller removes it.
+    """
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
+    results: list = [None] * len(specs)
+    order = sorted(range(len(specs)), key=lambda i: -_rough_cost(specs[i]))
+    say(f"Drawing {len(specs)} charts in {workers} processes …")
+    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker)
+    try:
+        futures = {pool.submit(_worker_render, specs[i], out_dir, lang, _PACKAGE): i for i in order}
+        pending, done_count = set(futures), 0
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                results[futures[future]] = future.result()  # raises the worker's error
+                done_count += 1
+                say(f"[{done_count}/{len(specs)}] {specs[futures[future]].stem}")
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def _rough_cost(spec: Chart) -> int:
+    """How long a chart takes to draw, roughly: scorecards and the coverage map grow with the number of
+    metrics (a panel or a row each)."""
+    return spec.rows["metric_id"].nunique() if "metric_id" in spec.rows else 0
+
+
+def _mp_context():
+    """Worker processes start from a fresh interpreter ("forkserver", else "spawn"), never by forking this
+    one: a notebook's kernel runs threads, and a forked copy of a threaded process can deadlock. The fork
+    server imports the chart modules once; each worker is forked from it, ready to draw."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["helpers.export", "helpers.charts"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _init_worker() -> None:
+    """A worker draws off-screen, and leaves Ctrl-C to the parent, which stops the pool and removes the
+    unfinished pack."""
+    import signal
+
+    import matplotlib
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    matplotlib.use("Agg")
+
+
+def _worker_render(spec: Chart, out_dir: Path, lang: str, package: str):
+    """`_render_both` in a worker, after checking it runs the parent's copy of this code (an editable
+    install elsewhere could otherwise draw with another checkout's charts)."""
+    if _PACKAGE != package:
+        raise RuntimeError(f"worker process imported helpers from {_PACKAGE}, not {package}: "
+                           f"run from the project folder, or set {WORKERS_ENV}=1")
+    return _render_both(spec, out_dir, lang)
 
 
 def _unique(stem: str, taken: set[str]) -> str:

@@ -24,9 +24,12 @@ from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, TEXT,
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory, request):
+    """The shipped data's pack, drawn by two worker processes (whatever the machine's CPUs)."""
     out = tmp_path_factory.mktemp("exports")
     texts = paths.texts_dir() if paths.texts_dir().is_dir() else None
-    return export_pack(paths.DATA, out, lang="vi", texts=texts, today=date(2026, 11, 21), progress=lambda m: None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LOCALITY_WORKERS", "2")
+        return export_pack(paths.DATA, out, lang="vi", texts=texts, today=date(2026, 11, 21), progress=lambda m: None)
 
 
 def test_pack_folder_is_dated(pack):
@@ -276,6 +279,7 @@ def few_charts(monkeypatch, n=2):
                                           ("write_workbook", KeyboardInterrupt()),
                                           ("write_index", OSError(28, "No space left on device"))])
 def test_interrupted_export_leaves_no_pack(make_data, tmp_path, monkeypatch, where, error):
+    monkeypatch.setenv("LOCALITY_WORKERS", "1")  # the patched save_chart exists in this process only
     data, texts = make_data()
     out = tmp_path / "out"
     (out / "2026-01-02").mkdir(parents=True)
@@ -294,6 +298,101 @@ def test_interrupted_export_leaves_no_pack(make_data, tmp_path, monkeypatch, whe
         export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None)
     assert [p.name for p in out.iterdir()] == ["2026-01-02"], "no half-written pack, no temporary folder"
     assert (out / "2026-01-02" / "index.html").read_text(encoding="utf-8") == "an earlier pack"
+
+
+# Chart recipes for the worker tests: module-level functions, so worker processes can unpickle them.
+def simple_plot(size):
+    import matplotlib.pyplot as plt
+
+    f, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    ax.plot([1, 2], [3, 4])
+    ax.set_title(f"Đông Hà {size}")
+    return f
+
+
+def failing_plot(size):
+    raise RuntimeError("the chart could not be drawn")
+
+
+def disk_full_plot(size):
+    raise OSError(28, "No space left on device")
+
+
+def charts_with(draw):
+    return lambda df, lang="vi": [export.Chart(stem, "t", "c", plot, df)
+                                  for stem, plot in (("a", simple_plot), ("b", draw), ("c", simple_plot))]
+
+
+def test_worker_error_leaves_no_pack(make_data, tmp_path, monkeypatch):
+    data, texts = make_data()
+    out = tmp_path / "out"
+    (out / "2026-01-02").mkdir(parents=True)
+    (out / "2026-01-02" / "index.html").write_text("an earlier pack", encoding="utf-8")
+    monkeypatch.setenv("LOCALITY_WORKERS", "2")
+    monkeypatch.setattr(export, "briefing_charts", charts_with(failing_plot))
+    with pytest.raises(RuntimeError, match="the chart could not be drawn"):
+        export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None)
+    assert [p.name for p in out.iterdir()] == ["2026-01-02"], "no half-written pack, no temporary folder"
+    assert (out / "2026-01-02" / "index.html").read_text(encoding="utf-8") == "an earlier pack"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_worker_os_error_reported_by_the_command_line(make_data, tmp_path, monkeypatch, capsys, workers):
+    from helpers.__main__ import main
+
+    data, texts = make_data()
+    monkeypatch.setenv("LOCALITY_WORKERS", workers)
+    monkeypatch.setattr(export, "briefing_charts", charts_with(disk_full_plot))
+    out = tmp_path / "out"
+    assert main(["export", "--data", str(data), "--out", str(out), "--texts", str(texts)]) == 2
+    assert "error: [Errno 28] No space left on device" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
+def test_worker_count_refuses_nonsense(monkeypatch, value):
+    monkeypatch.setenv("LOCALITY_WORKERS", value)
+    with pytest.raises(ValueError, match="LOCALITY_WORKERS"):
+        export.worker_count(10)
+
+
+def test_worker_count(monkeypatch):
+    monkeypatch.setenv("LOCALITY_WORKERS", "3")
+    assert (export.worker_count(10), export.worker_count(2), export.worker_count(0)) == (3, 2, 1)
+    monkeypatch.delenv("LOCALITY_WORKERS")
+    assert 1 <= export.worker_count(10) <= export.MAX_WORKERS
+
+
+# Exports the shipped data with every chart drawn in the one process, in another interpreter.
+SERIAL = """
+import sys
+from datetime import date
+from helpers import paths
+from helpers.export import export_pack
+texts = paths.texts_dir() if paths.texts_dir().is_dir() else None
+export_pack(paths.DATA, sys.argv[1], lang="vi", texts=texts, today=date(2026, 11, 21), progress=lambda m: None)
+"""
+
+
+def test_shipped_pack_is_the_same_whether_one_process_or_two_draw_it(pack, tmp_path):
+    result = subprocess.run([sys.executable, "-c", SERIAL, str(tmp_path)], cwd=paths.ROOT, capture_output=True,
+                            text=True, timeout=600,
+                            env={**os.environ, "LOCALITY_WORKERS": "1", "PYTHONHASHSEED": "99", "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr
+    serial, parallel = digest(tmp_path / "2026-11-21"), digest(pack)
+    assert sorted(serial) == sorted(parallel) and len(serial) > 100
+    assert [name for name in serial if serial[name] != parallel[name]] == []
+
+
+def test_small_pack_is_the_same_with_one_two_or_three_workers(make_data, tmp_path, monkeypatch):
+    data, texts = make_data(HOSTILE_ROWS, text=HOSTILE_TEXT)
+    packs = {}
+    for workers in ("1", "2", "3"):
+        monkeypatch.setenv("LOCALITY_WORKERS", workers)
+        packs[workers] = digest(export_pack(data, tmp_path / workers, texts=texts, today=STAMP,
+                                            progress=lambda m: None))
+    assert len(packs["1"]) > 10
+    assert packs["1"] == packs["2"] == packs["3"]
 
 
 def test_publish_never_renames_into_a_pack_another_export_just_finished(tmp_path, monkeypatch):
