@@ -403,8 +403,12 @@ def render_charts(specs: list[Chart], out_dir: Path, lang: str = "vi",
 
 
 def _render_both(spec: Chart, out_dir: Path, lang: str) -> tuple[dict[str, list[str]], str]:
-    """One chart at both sizes, in the pack style: (file names by size, the chart's title)."""
-    with pack_style(lang):
+    """One chart at both sizes, in the pack style: (file names by size, the chart's title).
+
+    Both sizes' PDFs embed the same glyphs, so the second reuses the first's font subsets."""
+    from .pdf_fonts import subsets_reused
+
+    with pack_style(lang), subsets_reused():
         files = {size: [p.name for p in render_chart(spec, out_dir, size)] for size in PACK_SIZES}
     return files, spec.title
 
