@@ -24,7 +24,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -313,27 +313,28 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
     from .problems import DataError
 
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    say("Validating the data …")
-    report = check(data_dir, texts)
-    if report.errors:
-        raise DataError(report.problems)
-    df = report.figures
-    say(f"  {report.summary()}")
-    out_root = Path(out_dir or paths.EXPORTS)
-    out_root.mkdir(parents=True, exist_ok=True)
-    stamp = (today or date.today()).isoformat()
-    work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
-    try:
-        with pack_style(lang):
-            specs = pack_charts(df, lang)
-        built = render_charts(specs, work, lang, say)
-        say("Writing the workbook and index.html …")
-        write_workbook(work / "briefing.xlsx", built, df, lang)
-        write_index(work / "index.html", built, report, lang, stamp)
-        target = _publish(work, out_root, stamp)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    with chart_workers() as pool:  # the workers start while this process validates and plans the charts
+        say("Validating the data …")
+        report = check(data_dir, texts)
+        if report.errors:
+            raise DataError(report.problems)
+        df = report.figures
+        say(f"  {report.summary()}")
+        out_root = Path(out_dir or paths.EXPORTS)
+        out_root.mkdir(parents=True, exist_ok=True)
+        stamp = (today or date.today()).isoformat()
+        work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
+        try:
+            with pack_style(lang):
+                specs = pack_charts(df, lang)
+            built = render_charts(specs, work, lang, say, pool=pool)
+            say("Writing the workbook and index.html …")
+            write_workbook(work / "briefing.xlsx", built, df, lang)
+            write_index(work / "index.html", built, report, lang, stamp)
+            target = _publish(work, out_root, stamp)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)  # render_charts has stopped every worker by now
+            raise
     say(f"Briefing pack written to {target}")
     return target
 
@@ -378,23 +379,27 @@ def render_chart(spec: Chart, out_dir: Path, size: str) -> list[Path]:
 
 
 def render_charts(specs: list[Chart], out_dir: Path, lang: str = "vi",
-                  say: Callable[[str], None] = lambda msg: None) -> list[tuple[Chart, dict[str, list[str]]]]:
+                  say: Callable[[str], None] = lambda msg: None, *,
+                  pool=None) -> list[tuple[Chart, dict[str, list[str]]]]:
     """Draw and save every chart at both sizes; returns (chart, {size: file names}) in the charts' order.
 
     Charts are drawn in worker processes, one per CPU (see `worker_count`), since drawing is nearly all of
-    an export's time and each chart is independent. Each chart is drawn with the pack style set afresh,
-    so its files are the same bytes whichever process draws it and in whichever order. The first error
-    stops the export: charts not started are cancelled, and the error is raised here as it was raised
-    in the worker.
+    an export's time and each chart is independent: in `pool` (from `chart_workers`), else in a pool
+    started here. Each chart is drawn with the pack style set afresh, so its files are the same bytes
+    whichever process draws it and in whichever order. The first error stops the export: charts not
+    started are cancelled, running ones awaited, and the error raised here as it was raised in the worker.
     """
-    workers = worker_count(len(specs))
-    if workers > 1 and _picklable(specs):
-        results = _render_in_workers(specs, out_dir, lang, workers, say)
-    else:  # one CPU, $LOCALITY_WORKERS=1, or charts drawn by local functions (a notebook's, a test's)
-        results = []
-        for i, spec in enumerate(specs, start=1):
-            say(f"[{i}/{len(specs)}] {spec.stem}")
-            results.append(_render_both(spec, out_dir, lang))
+    with ExitStack() as stack:
+        picklable = _picklable(specs)
+        if pool is None and picklable:
+            pool = stack.enter_context(chart_workers(len(specs)))
+        if pool is not None and picklable:
+            results = _render_in_workers(specs, out_dir, lang, pool, say)
+        else:  # one CPU, $LOCALITY_WORKERS=1, or charts drawn by local functions (a notebook's, a test's)
+            results = []
+            for i, spec in enumerate(specs, start=1):
+                say(f"[{i}/{len(specs)}] {spec.stem}")
+                results.append(_render_both(spec, out_dir, lang))
     built = []
     for spec, (files, title) in zip(specs, results):
         spec.title = title  # a worker's copy of the chart learnt it from the drawn figure
@@ -427,6 +432,32 @@ def worker_count(jobs: int) -> int:
     return max(1, min(wanted, jobs))
 
 
+@contextmanager
+def chart_workers(jobs: int = MAX_WORKERS):
+    """A pool of worker processes for `render_charts`, starting at once; None when one process draws.
+
+    Starting the first worker waits ~0.9 s for the fork server to import matplotlib, so a warm-up job is
+    submitted from a helper thread: the caller validates and plans the charts meanwhile. The pool spawns
+    no more workers than it is given jobs. Leaving the block waits for the workers (after an error too:
+    they stop before the caller removes the unfinished pack).
+    """
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = worker_count(jobs)
+    if workers < 2:
+        yield None
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker)
+    starter = threading.Thread(target=pool.submit, args=(_warm_up,), name="chart-workers-start", daemon=True)
+    starter.start()
+    try:
+        yield pool
+    finally:
+        starter.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _picklable(specs: list[Chart]) -> bool:
     """Whether the charts can be sent to worker processes (a chart drawn by a lambda cannot)."""
     try:
@@ -436,33 +467,27 @@ def _picklable(specs: list[Chart]) -> bool:
     return True
 
 
-def _render_in_workers(specs: list[Chart], out_dir: Path, lang: str, workers: int,
+def _render_in_workers(specs: list[Chart], out_dir: Path, lang: str, pool,
                        say: Callable[[str], None]) -> list[tuple[dict[str, list[str]], str]]:
-    """`_render_both` for every chart in a pool of worker processes; results in the charts' order.
+    """`_render_both` for every chart in `pool`; results in the charts' order.
 
     The costliest charts go first, so that the workers finish together. On any error (a worker's, or
     Ctrl-C here) charts not yet started are cancelled and the running ones awaited before the error
     propagates, so nothing writes into the pack folder once the caller removes it.
     """
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import as_completed
 
     results: list = [None] * len(specs)
     order = sorted(range(len(specs)), key=lambda i: -_rough_cost(specs[i]))
-    say(f"Drawing {len(specs)} charts in {workers} processes …")
-    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker)
+    say(f"Drawing {len(specs)} charts in {worker_count(len(specs))} processes …")
     try:
         futures = {pool.submit(_worker_render, specs[i], out_dir, lang, _PACKAGE): i for i in order}
-        pending, done_count = set(futures), 0
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                results[futures[future]] = future.result()  # raises the worker's error
-                done_count += 1
-                say(f"[{done_count}/{len(specs)}] {specs[futures[future]].stem}")
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()  # raises the worker's error
+            say(f"[{done}/{len(specs)}] {specs[futures[future]].stem}")
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
     return results
 
 
@@ -480,9 +505,15 @@ def _mp_context():
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["helpers.export", "helpers.charts"])
+        ctx.set_forkserver_preload(["helpers.export", "helpers.charts", "helpers.pdf_fonts",
+                                    "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg",
+                                    "matplotlib.backends.backend_pdf"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _warm_up() -> None:
+    """The first job of a pool: nothing to do, but submitting it starts the fork server and a worker."""
 
 
 def _init_worker() -> None:
