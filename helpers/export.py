@@ -312,6 +312,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
     from .loading import check
     from .problems import DataError
 
+    _refuse_in_starting_worker()
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
     with chart_workers() as pool:  # the workers start while this process validates and plans the charts
         say("Validating the data …")
@@ -337,6 +338,17 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
             raise
     say(f"Briefing pack written to {target}")
     return target
+
+
+def _refuse_in_starting_worker() -> None:
+    """Stop a script that calls export_pack without `if __name__ == "__main__":` from exporting again in
+    each worker process, which runs the calling script anew as it starts (multiprocessing refuses to start
+    processes there for the same reason). The parent then reports the broken pool with the same advice."""
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise RuntimeError("export_pack was called while a chart worker process was starting: put the call "
+                           "under `if __name__ == \"__main__\":` in your script, or set LOCALITY_WORKERS=1")
 
 
 @contextmanager
@@ -444,8 +456,10 @@ def chart_workers(jobs: int = MAX_WORKERS):
     import threading
     from concurrent.futures import ProcessPoolExecutor
 
+    import multiprocessing
+
     workers = worker_count(jobs)
-    if workers < 2:
+    if workers < 2 or multiprocessing.current_process().daemon:  # a daemonic process may not have children
         yield None
         return
     pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker)
@@ -476,6 +490,7 @@ def _render_in_workers(specs: list[Chart], out_dir: Path, lang: str, pool,
     propagates, so nothing writes into the pack folder once the caller removes it.
     """
     from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     results: list = [None] * len(specs)
     order = sorted(range(len(specs)), key=lambda i: -_rough_cost(specs[i]))
@@ -485,6 +500,12 @@ def _render_in_workers(specs: list[Chart], out_dir: Path, lang: str, pool,
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()  # raises the worker's error
             say(f"[{done}/{len(specs)}] {specs[futures[future]].stem}")
+    except BrokenProcessPool as exc:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise BrokenProcessPool(
+            "a chart worker process stopped abruptly (killed, out of memory, or a script calling export_pack "
+            "without `if __name__ == \"__main__\":`, which every worker runs again); "
+            f"{WORKERS_ENV}=1 draws the charts in this process") from exc
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise

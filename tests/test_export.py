@@ -388,6 +388,48 @@ def test_worker_count(monkeypatch):
     assert 1 <= export.worker_count(10) <= export.MAX_WORKERS
 
 
+SCRIPT = """
+import sys
+from helpers.export import export_pack
+{guard}export_pack(sys.argv[1], sys.argv[2], texts=sys.argv[3], progress=lambda m: None)
+"""
+
+
+@pytest.mark.parametrize("guarded", [True, False])
+def test_a_script_calling_export_pack(make_data, tmp_path, guarded):
+    """Worker processes run the calling script again as they start: an unguarded script gets a clear
+    error naming the fix, and no pack or temporary folder; the usual `__main__` idiom exports."""
+    data, texts = make_data()
+    script, out = tmp_path / "make_pack.py", tmp_path / "out"
+    script.write_text(SCRIPT.format(guard='if __name__ == "__main__":\n    ' if guarded else ""), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script), str(data), str(out), str(texts)], capture_output=True,
+                            text=True, timeout=300, env={**os.environ, "LOCALITY_WORKERS": "2", "MPLBACKEND": "Agg",
+                                                         "PYTHONPATH": str(paths.ROOT)})
+    if guarded:
+        assert result.returncode == 0, result.stderr
+        assert [p.name for p in out.iterdir()] == [date.today().isoformat()]
+    else:
+        assert result.returncode != 0
+        assert 'if __name__ == "__main__":' in result.stderr.splitlines()[-1]
+        assert list(out.iterdir()) == [], "no pack, no temporary folder"
+
+
+def export_small(args):  # module-level, so a multiprocessing.Pool can run it
+    data, out, texts = args
+    return str(export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None))
+
+
+def test_export_inside_a_daemonic_process(make_data, tmp_path, monkeypatch):
+    """A multiprocessing.Pool's workers are daemonic and may not start processes: the charts are drawn there."""
+    import multiprocessing
+
+    data, texts = make_data()
+    monkeypatch.setenv("LOCALITY_WORKERS", "2")
+    with multiprocessing.get_context("spawn").Pool(1) as outer:
+        pack = Path(outer.apply(export_small, ((data, tmp_path / "out", texts),)))
+    assert pack.name == STAMP.isoformat() and (pack / "index.html").is_file()
+
+
 # Exports the shipped data with every chart drawn in the one process, in another interpreter.
 SERIAL = """
 import sys
