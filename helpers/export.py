@@ -3,7 +3,8 @@ each chart as CSV, one XLSX workbook with a sources sheet, and an index.html to 
 
 The pack is written into a hidden temporary folder and renamed into place only when complete,
 so an interrupted export never leaves a pack that looks finished; a second export on the same
-day goes to `<date>_2`, never mixing its files with the first.
+day goes to `<date>_2`, never mixing its files with the first. The charts are drawn in worker
+processes, one per CPU (`render_charts`; $LOCALITY_WORKERS=1 draws them in the calling process).
 
 Every spreadsheet written here (CSV and XLSX) neutralises formula injection: a text cell that
 starts with =, +, -, @, tab or carriage return gets a leading apostrophe. File and sheet names
@@ -453,10 +454,9 @@ def chart_workers(jobs: int = MAX_WORKERS):
     no more workers than it is given jobs. Leaving the block waits for the workers (after an error too:
     they stop before the caller removes the unfinished pack).
     """
+    import multiprocessing
     import threading
     from concurrent.futures import ProcessPoolExecutor
-
-    import multiprocessing
 
     workers = worker_count(jobs)
     if workers < 2 or multiprocessing.current_process().daemon:  # a daemonic process may not have children
