@@ -3,7 +3,8 @@ each chart as CSV, one XLSX workbook with a sources sheet, and an index.html to 
 
 The pack is written into a hidden temporary folder and renamed into place only when complete,
 so an interrupted export never leaves a pack that looks finished; a second export on the same
-day goes to `<date>_2`, never mixing its files with the first.
+day goes to `<date>_2`, never mixing its files with the first. The charts are drawn in worker
+processes, one per CPU (`render_charts`; $LOCALITY_WORKERS=1 draws them in the calling process).
 
 Every spreadsheet written here (CSV and XLSX) neutralises formula injection: a text cell that
 starts with =, +, -, @, tab or carriage return gets a leading apostrophe. File and sheet names
@@ -16,6 +17,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -23,7 +25,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +36,13 @@ import pandas as pd
 from . import analysis, paths
 
 FORMATS = ("png", "svg", "pdf")
+PACK_SIZES = ("slide", "a4")
+# $LOCALITY_WORKERS sets how many processes draw a pack's charts (1: all in the calling process).
+WORKERS_ENV = "LOCALITY_WORKERS"
+# Each worker peaks at ~210 MB; the largest chart is about a quarter of a pack's drawing, so more workers
+# than this would mostly wait for it.
+MAX_WORKERS = 4
+_PACKAGE = str(Path(__file__).resolve().parent)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an XLSX cannot hold (openpyxl refuses them); input validation already refuses them in cells.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -49,21 +58,60 @@ NUMBERS_COLUMNS = ["figure_id", "locality_id", "locality_name", "metric_id", "la
 
 def save_chart(fig, stem: str, out_dir: Path, *, data: pd.DataFrame | None = None,
                formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write `fig` as PNG (300 dpi), SVG and PDF, and `data` as CSV, all under one stem."""
+    """Write `fig` as PNG (300 dpi), SVG and PDF, and `data` as CSV, all under one stem.
+
+    A PDF saved after the SVG reuses the SVG's layout (see `_without_layout_engine`).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     safe = safe_stem(stem)
     written = []
     meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
-    for fmt in formats:
-        path = out_dir / f"{safe}.{fmt}"
-        fig.savefig(path, format=fmt, dpi=300, metadata=meta[fmt])
-        written.append(path)
+    with _layout_engine_restored(fig):
+        for fmt in formats:
+            if fmt == "pdf" and "svg" in formats[:formats.index(fmt)]:
+                _without_layout_engine(fig)
+            path = out_dir / f"{safe}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=300, metadata=meta[fmt])
+            written.append(path)
     if data is not None:
         path = out_dir / f"{safe}.csv"
         numbers_table(data).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         written.append(path)
     return written
+
+
+def _without_layout_engine(fig) -> None:
+    """Keep the positions the last save laid out, so that the next save skips its own layout.
+
+    With a layout engine (every chart here uses constrained layout), each `savefig` first draws the
+    whole figure without output to lay it out with that format's text measurements. SVG and PDF both
+    measure and draw the unhinted glyph outlines (only their rounding differs), so the PDF can keep the
+    SVG's layout: that skips the costliest of the three layouts (the pack's charts render in 33 s of CPU
+    instead of 37 s). The PNG keeps its own: Agg's hinted text is up to ~1% wider or narrower than the
+    outlines, enough to push a long label onto the page edge in one format or the other if the PNG and
+    the vector formats shared a layout.
+    """
+    import matplotlib as mpl
+
+    # set_layout_engine(None) removes the engine only when these rcParams do not ask for one
+    auto = {k: mpl.rcParams[k] for k in ("figure.autolayout", "figure.constrained_layout.use")}
+    try:
+        mpl.rcParams.update(dict.fromkeys(auto, False))
+        fig.set_layout_engine(None)
+    finally:
+        mpl.rcParams.update(auto)
+
+
+@contextmanager
+def _layout_engine_restored(fig):
+    """Give the figure its layout engine back after saving: a notebook showing it afterwards lays it out."""
+    engine = fig.get_layout_engine()
+    try:
+        yield
+    finally:
+        if engine is not None and fig.get_layout_engine() is None:
+            fig.set_layout_engine(engine)
 
 
 def safe_stem(stem: str) -> str:
@@ -175,6 +223,20 @@ class Chart:
     caveats: list = field(default_factory=list)
 
 
+@dataclass
+class Plot:
+    """A chart recipe that can be pickled, so a worker process can draw it: a plot helper of
+    `helpers.charts` (a module-level function), the data and the helper's other arguments.
+    Called with a size like any `Chart.draw`."""
+
+    function: Callable
+    data: pd.DataFrame
+    kwargs: dict = field(default_factory=dict)
+
+    def __call__(self, size: str):
+        return self.function(self.data, size=size, **self.kwargs)
+
+
 def _fig(obj):
     return obj if hasattr(obj, "savefig") else obj.figure
 
@@ -206,14 +268,14 @@ def briefing_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
         add(f"{i + 1:02d}-{key}-vs-plan", title,
             ("Mỗi chấm là một số liệu in trong bài, ghi rõ mốc so sánh; đường đứt nét là 100%." if vi else
              "Each dot is a printed figure, labelled with what it is measured against; the dashed line is 100%."),
-            lambda size, m=metrics, tt=title: charts.plan_chart(df, metrics=m, lang=lang, title=tt, size=size), rows)
+            Plot(charts.plan_chart, df, dict(metrics=metrics, lang=lang, title=title)), rows)
     n = len(out)
     for j, metric in enumerate(("party_members_admitted", "military_recruits")):
         rows = analysis.select(df, metric=metric)
         add(f"{n + j + 1:02d}-{metric.replace('_', '-')}-by-term", "", (
             "Số mỗi năm, để nhiệm kỳ, nửa nhiệm kỳ và một năm so sánh được với nhau." if vi else
             "Per year, so that a whole term, half a term and a single year compare."),
-            lambda size, m=metric: charts.terms_chart(df, metric=m, lang=lang, size=size), rows)
+            Plot(charts.terms_chart, df, dict(metric=metric, lang=lang)), rows)
     n = len(out)
     social = analysis.select(df, category="culture_society")
     counts = social.groupby("metric_id", observed=True)["locality_id"].nunique()
@@ -222,21 +284,21 @@ def briefing_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
         add(f"{n + j + 1:02d}-{metric.replace('_', '-')}", "", (
             "Các địa phương có số liệu cho chỉ số này; nhãn ghi thời kỳ của từng số." if vi else
             "Every locality with a figure for this metric; each label gives the figure's period."),
-            lambda size, m=metric: charts.localities_chart(df, metric=m, lang=lang, size=size), rows)
+            Plot(charts.localities_chart, df, dict(metric=metric, lang=lang)), rows)
     tvr = analysis.targets_vs_results(df)
     used = df[df["figure_id"].isin(set(tvr["target_figure_id"].dropna()) | set(tvr["result_figure_id"].dropna()))]
     add(f"{len(out) + 1:02d}-targets-vs-results", "", (
         "Kết quả so với chỉ tiêu; số liệu dạng % kế hoạch dùng mốc 100%." if vi else
         "Results against targets; figures given as % of plan use 100% as the target."),
-        lambda size: charts.targets_chart(df, lang=lang, size=size), used)
+        Plot(charts.targets_chart, df, dict(lang=lang)), used)
     for lid in df.drop_duplicates("locality_id").sort_values(["tier", "locality_id"])["locality_id"]:
         rows = analysis.select(df, locality=lid, figure_type=None)
         add(f"scorecard-{lid}", "", ("Mọi số liệu của địa phương, mỗi ô một chỉ số." if vi else
                                      "Every figure of the locality, one panel per metric."),
-            lambda size, loc=lid: charts.scorecard(df, locality=loc, lang=lang, size=size), rows)
+            Plot(charts.scorecard, df, dict(locality=lid, lang=lang)), rows)
     add("coverage", "", ("Ô trống: chưa có số liệu cho chỉ số đó ở địa phương và nhiệm kỳ đó." if vi else
                          "Empty cell: no figure for that metric, locality and term."),
-        lambda size: charts.coverage_heatmap(df, lang=lang, size=size), df)
+        Plot(charts.coverage_heatmap, df, dict(lang=lang)), df)
     return out
 
 
@@ -251,34 +313,43 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
     from .loading import check
     from .problems import DataError
 
+    _refuse_in_starting_worker()
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    say("Validating the data …")
-    report = check(data_dir, texts)
-    if report.errors:
-        raise DataError(report.problems)
-    df = report.figures
-    say(f"  {report.summary()}")
-    out_root = Path(out_dir or paths.EXPORTS)
-    out_root.mkdir(parents=True, exist_ok=True)
-    stamp = (today or date.today()).isoformat()
-    work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
-    try:
-        with pack_style(lang):
-            specs = pack_charts(df, lang)
-            built = []
-            for i, spec in enumerate(specs, start=1):
-                say(f"[{i}/{len(specs)}] {spec.stem}")
-                files = {size: [p.name for p in render_chart(spec, work, size)] for size in ("slide", "a4")}
-                built.append((spec, files))
-        say("Writing the workbook and index.html …")
-        write_workbook(work / "briefing.xlsx", built, df, lang)
-        write_index(work / "index.html", built, report, lang, stamp)
-        target = _publish(work, out_root, stamp)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    with chart_workers() as pool:  # the workers start while this process validates and plans the charts
+        say("Validating the data …")
+        report = check(data_dir, texts)
+        if report.errors:
+            raise DataError(report.problems)
+        df = report.figures
+        say(f"  {report.summary()}")
+        out_root = Path(out_dir or paths.EXPORTS)
+        out_root.mkdir(parents=True, exist_ok=True)
+        stamp = (today or date.today()).isoformat()
+        work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
+        try:
+            with pack_style(lang):
+                specs = pack_charts(df, lang)
+            built = render_charts(specs, work, lang, say, pool=pool)
+            say("Writing the workbook and index.html …")
+            write_workbook(work / "briefing.xlsx", built, df, lang)
+            write_index(work / "index.html", built, report, lang, stamp)
+            target = _publish(work, out_root, stamp)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)  # render_charts has stopped every worker by now
+            raise
     say(f"Briefing pack written to {target}")
     return target
+
+
+def _refuse_in_starting_worker() -> None:
+    """Stop a script that calls export_pack without `if __name__ == "__main__":` from exporting again in
+    each worker process, which runs the calling script anew as it starts (multiprocessing refuses to start
+    processes there for the same reason). The parent then reports the broken pool with the same advice."""
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise RuntimeError("export_pack was called while a chart worker process was starting: put the call "
+                           "under `if __name__ == \"__main__\":` in your script, or set LOCALITY_WORKERS=1")
 
 
 @contextmanager
@@ -318,6 +389,172 @@ def render_chart(spec: Chart, out_dir: Path, size: str) -> list[Path]:
     finally:
         plt.close(fig)
     return written
+
+
+def render_charts(specs: list[Chart], out_dir: Path, lang: str = "vi",
+                  say: Callable[[str], None] = lambda msg: None, *,
+                  pool=None) -> list[tuple[Chart, dict[str, list[str]]]]:
+    """Draw and save every chart at both sizes; returns (chart, {size: file names}) in the charts' order.
+
+    Charts are drawn in worker processes, one per CPU (see `worker_count`), since drawing is nearly all of
+    an export's time and each chart is independent: in `pool` (from `chart_workers`), else in a pool
+    started here. Each chart is drawn with the pack style set afresh, so its files are the same bytes
+    whichever process draws it and in whichever order. The first error stops the export: charts not
+    started are cancelled, running ones awaited, and the error raised here as it was raised in the worker.
+    """
+    with ExitStack() as stack:
+        picklable = _picklable(specs)
+        if pool is None and picklable:
+            pool = stack.enter_context(chart_workers(len(specs)))
+        if pool is not None and picklable:
+            results = _render_in_workers(specs, out_dir, lang, pool, say)
+        else:  # one CPU, $LOCALITY_WORKERS=1, or charts drawn by local functions (a notebook's, a test's)
+            results = []
+            for i, spec in enumerate(specs, start=1):
+                say(f"[{i}/{len(specs)}] {spec.stem}")
+                results.append(_render_both(spec, out_dir, lang))
+    built = []
+    for spec, (files, title) in zip(specs, results):
+        spec.title = title  # a worker's copy of the chart learnt it from the drawn figure
+        built.append((spec, files))
+    return built
+
+
+def _render_both(spec: Chart, out_dir: Path, lang: str) -> tuple[dict[str, list[str]], str]:
+    """One chart at both sizes, in the pack style: (file names by size, the chart's title).
+
+    Both sizes' PDFs embed the same glyphs, so the second reuses the first's font subsets."""
+    from .pdf_fonts import subsets_reused
+
+    with pack_style(lang), subsets_reused():
+        files = {size: [p.name for p in render_chart(spec, out_dir, size)] for size in PACK_SIZES}
+    return files, spec.title
+
+
+def worker_count(jobs: int) -> int:
+    """Processes that draw the charts: $LOCALITY_WORKERS when set (1 draws in this process, for
+    debugging), else one per CPU this process may use, at most MAX_WORKERS; never more than `jobs`."""
+    env = os.environ.get(WORKERS_ENV, "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise ValueError(f"${WORKERS_ENV} must be a whole number of at least 1, not {env!r}")
+        wanted = int(env)
+    else:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        wanted = min(cpus, MAX_WORKERS)
+    return max(1, min(wanted, jobs))
+
+
+@contextmanager
+def chart_workers(jobs: int = MAX_WORKERS):
+    """A pool of worker processes for `render_charts`, starting at once; None when one process draws.
+
+    Starting the first worker waits ~0.9 s for the fork server to import matplotlib, so a warm-up job is
+    submitted from a helper thread: the caller validates and plans the charts meanwhile. The pool spawns
+    no more workers than it is given jobs. Leaving the block waits for the workers (after an error too:
+    they stop before the caller removes the unfinished pack).
+    """
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = worker_count(jobs)
+    if workers < 2 or multiprocessing.current_process().daemon:  # a daemonic process may not have children
+        yield None
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker)
+    starter = threading.Thread(target=pool.submit, args=(_warm_up,), name="chart-workers-start", daemon=True)
+    starter.start()
+    try:
+        yield pool
+    finally:
+        starter.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _picklable(specs: list[Chart]) -> bool:
+    """Whether the charts can be sent to worker processes (a chart drawn by a lambda cannot)."""
+    try:
+        pickle.dumps(specs)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _render_in_workers(specs: list[Chart], out_dir: Path, lang: str, pool,
+                       say: Callable[[str], None]) -> list[tuple[dict[str, list[str]], str]]:
+    """`_render_both` for every chart in `pool`; results in the charts' order.
+
+    The costliest charts go first, so that the workers finish together. On any error (a worker's, or
+    Ctrl-C here) charts not yet started are cancelled and the running ones awaited before the error
+    propagates, so nothing writes into the pack folder once the caller removes it.
+    """
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: list = [None] * len(specs)
+    order = sorted(range(len(specs)), key=lambda i: -_rough_cost(specs[i]))
+    say(f"Drawing {len(specs)} charts in {worker_count(len(specs))} processes …")
+    try:
+        futures = {pool.submit(_worker_render, specs[i], out_dir, lang, _PACKAGE): i for i in order}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()  # raises the worker's error
+            say(f"[{done}/{len(specs)}] {specs[futures[future]].stem}")
+    except BrokenProcessPool as exc:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise BrokenProcessPool(
+            "a chart worker process stopped abruptly (killed, out of memory, or a script calling export_pack "
+            "without `if __name__ == \"__main__\":`, which every worker runs again); "
+            f"{WORKERS_ENV}=1 draws the charts in this process") from exc
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    return results
+
+
+def _rough_cost(spec: Chart) -> int:
+    """How long a chart takes to draw, roughly: scorecards and the coverage map grow with the number of
+    metrics (a panel or a row each)."""
+    return spec.rows["metric_id"].nunique() if "metric_id" in spec.rows else 0
+
+
+def _mp_context():
+    """Worker processes start from a fresh interpreter ("forkserver", else "spawn"), never by forking this
+    one: a notebook's kernel runs threads, and a forked copy of a threaded process can deadlock. The fork
+    server imports the chart modules once; each worker is forked from it, ready to draw."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["helpers.export", "helpers.charts", "helpers.pdf_fonts",
+                                    "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg",
+                                    "matplotlib.backends.backend_pdf"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _warm_up() -> None:
+    """The first job of a pool: nothing to do, but submitting it starts the fork server and a worker."""
+
+
+def _init_worker() -> None:
+    """A worker draws off-screen, and leaves Ctrl-C to the parent, which stops the pool and removes the
+    unfinished pack."""
+    import signal
+
+    import matplotlib
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    matplotlib.use("Agg")
+
+
+def _worker_render(spec: Chart, out_dir: Path, lang: str, package: str):
+    """`_render_both` in a worker, after checking it runs the parent's copy of this code (an editable
+    install elsewhere could otherwise draw with another checkout's charts)."""
+    if _PACKAGE != package:
+        raise RuntimeError(f"worker process imported helpers from {_PACKAGE}, not {package}: "
+                           f"run from the project folder, or set {WORKERS_ENV}=1")
+    return _render_both(spec, out_dir, lang)
 
 
 def _unique(stem: str, taken: set[str]) -> str:

@@ -24,9 +24,12 @@ from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, TEXT,
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory, request):
+    """The shipped data's pack, drawn by two worker processes (whatever the machine's CPUs)."""
     out = tmp_path_factory.mktemp("exports")
     texts = paths.texts_dir() if paths.texts_dir().is_dir() else None
-    return export_pack(paths.DATA, out, lang="vi", texts=texts, today=date(2026, 11, 21), progress=lambda m: None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LOCALITY_WORKERS", "2")
+        return export_pack(paths.DATA, out, lang="vi", texts=texts, today=date(2026, 11, 21), progress=lambda m: None)
 
 
 def test_pack_folder_is_dated(pack):
@@ -94,6 +97,17 @@ def test_save_chart_writes_one_stem(tmp_path):
     plt.close(f)
     assert {p.name for p in written} == {"escape-me.png", "escape-me.svg", "escape-me.pdf"}
     assert all(p.parent == tmp_path for p in written)
+
+
+def test_save_chart_keeps_the_figures_layout_engine(tmp_path):
+    import matplotlib.pyplot as plt
+
+    f, ax = plt.subplots(layout="constrained")
+    engine = f.get_layout_engine()
+    ax.set_title("Tỷ lệ hộ nghèo")
+    save_chart(f, "layout", tmp_path)
+    assert f.get_layout_engine() is engine, "a notebook showing the figure afterwards still lays it out"
+    plt.close(f)
 
 
 @pytest.mark.parametrize("value, safe", [("=1+1", "'=1+1"), ("+84", "'+84"), ("-x", "'-x"), ("@SUM", "'@SUM"),
@@ -253,6 +267,31 @@ def test_shipped_data_gives_the_same_chart_and_workbook_in_another_process(pack,
         assert (tmp_path / name).read_bytes() == (pack / name).read_bytes(), name
 
 
+def test_reused_font_subsets_change_no_byte(tmp_path, monkeypatch):
+    from matplotlib.backends import _backend_pdf_ps
+
+    from helpers import check, pdf_fonts
+    from helpers.export import pack_charts, pack_style, render_chart
+
+    specs = pack_charts(check(paths.DATA).figures, "vi")[:1]
+    with pack_style("vi"):
+        for size in ("slide", "a4"):
+            render_chart(specs[0], tmp_path / "plain", size)
+    made = []
+    if pdf_fonts._backend() is not None:  # count the subsets fontTools really makes
+        real = _backend_pdf_ps.get_glyphs_subset
+        monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset", lambda *a: made.append(a) or real(*a))
+    before = _backend_pdf_ps.get_glyphs_subset
+    with pack_style("vi"), pdf_fonts.subsets_reused():
+        for size in ("slide", "a4"):
+            render_chart(specs[0], tmp_path / "reused", size)
+    assert _backend_pdf_ps.get_glyphs_subset is before, "matplotlib's function is given back"
+    plain, reused = digest(tmp_path / "plain"), digest(tmp_path / "reused")
+    assert plain == reused and any(name.endswith(".pdf") for name in plain)
+    if pdf_fonts._backend() is not None:
+        assert len(made) == 2, "regular and bold made once, for the slide PDF; the A4 PDF reuses them"
+
+
 # ------------------------------------------------------------------ interrupted exports leave nothing
 
 
@@ -265,6 +304,7 @@ def few_charts(monkeypatch, n=2):
                                           ("write_workbook", KeyboardInterrupt()),
                                           ("write_index", OSError(28, "No space left on device"))])
 def test_interrupted_export_leaves_no_pack(make_data, tmp_path, monkeypatch, where, error):
+    monkeypatch.setenv("LOCALITY_WORKERS", "1")  # the patched save_chart exists in this process only
     data, texts = make_data()
     out = tmp_path / "out"
     (out / "2026-01-02").mkdir(parents=True)
@@ -283,6 +323,143 @@ def test_interrupted_export_leaves_no_pack(make_data, tmp_path, monkeypatch, whe
         export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None)
     assert [p.name for p in out.iterdir()] == ["2026-01-02"], "no half-written pack, no temporary folder"
     assert (out / "2026-01-02" / "index.html").read_text(encoding="utf-8") == "an earlier pack"
+
+
+# Chart recipes for the worker tests: module-level functions, so worker processes can unpickle them.
+def simple_plot(size):
+    import matplotlib.pyplot as plt
+
+    f, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    ax.plot([1, 2], [3, 4])
+    ax.set_title(f"Đông Hà {size}")
+    return f
+
+
+def failing_plot(size):
+    raise RuntimeError("the chart could not be drawn")
+
+
+def disk_full_plot(size):
+    raise OSError(28, "No space left on device")
+
+
+def charts_with(draw):
+    return lambda df, lang="vi": [export.Chart(stem, "t", "c", plot, df)
+                                  for stem, plot in (("a", simple_plot), ("b", draw), ("c", simple_plot))]
+
+
+def test_worker_error_leaves_no_pack(make_data, tmp_path, monkeypatch):
+    data, texts = make_data()
+    out = tmp_path / "out"
+    (out / "2026-01-02").mkdir(parents=True)
+    (out / "2026-01-02" / "index.html").write_text("an earlier pack", encoding="utf-8")
+    monkeypatch.setenv("LOCALITY_WORKERS", "2")
+    monkeypatch.setattr(export, "briefing_charts", charts_with(failing_plot))
+    with pytest.raises(RuntimeError, match="the chart could not be drawn"):
+        export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None)
+    assert [p.name for p in out.iterdir()] == ["2026-01-02"], "no half-written pack, no temporary folder"
+    assert (out / "2026-01-02" / "index.html").read_text(encoding="utf-8") == "an earlier pack"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_worker_os_error_reported_by_the_command_line(make_data, tmp_path, monkeypatch, capsys, workers):
+    from helpers.__main__ import main
+
+    data, texts = make_data()
+    monkeypatch.setenv("LOCALITY_WORKERS", workers)
+    monkeypatch.setattr(export, "briefing_charts", charts_with(disk_full_plot))
+    out = tmp_path / "out"
+    assert main(["export", "--data", str(data), "--out", str(out), "--texts", str(texts)]) == 2
+    assert "error: [Errno 28] No space left on device" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
+def test_worker_count_refuses_nonsense(monkeypatch, value):
+    monkeypatch.setenv("LOCALITY_WORKERS", value)
+    with pytest.raises(ValueError, match="LOCALITY_WORKERS"):
+        export.worker_count(10)
+
+
+def test_worker_count(monkeypatch):
+    monkeypatch.setenv("LOCALITY_WORKERS", "3")
+    assert (export.worker_count(10), export.worker_count(2), export.worker_count(0)) == (3, 2, 1)
+    monkeypatch.delenv("LOCALITY_WORKERS")
+    assert 1 <= export.worker_count(10) <= export.MAX_WORKERS
+
+
+SCRIPT = """
+import sys
+from helpers.export import export_pack
+{guard}export_pack(sys.argv[1], sys.argv[2], texts=sys.argv[3], progress=lambda m: None)
+"""
+
+
+@pytest.mark.parametrize("guarded", [True, False])
+def test_a_script_calling_export_pack(make_data, tmp_path, guarded):
+    """Worker processes run the calling script again as they start: an unguarded script gets a clear
+    error naming the fix, and no pack or temporary folder; the usual `__main__` idiom exports."""
+    data, texts = make_data()
+    script, out = tmp_path / "make_pack.py", tmp_path / "out"
+    script.write_text(SCRIPT.format(guard='if __name__ == "__main__":\n    ' if guarded else ""), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script), str(data), str(out), str(texts)], capture_output=True,
+                            text=True, timeout=300, env={**os.environ, "LOCALITY_WORKERS": "2", "MPLBACKEND": "Agg",
+                                                         "PYTHONPATH": str(paths.ROOT)})
+    if guarded:
+        assert result.returncode == 0, result.stderr
+        assert [p.name for p in out.iterdir()] == [date.today().isoformat()]
+    else:
+        assert result.returncode != 0
+        assert 'if __name__ == "__main__":' in result.stderr.splitlines()[-1]
+        assert list(out.iterdir()) == [], "no pack, no temporary folder"
+
+
+def export_small(args):  # module-level, so a multiprocessing.Pool can run it
+    data, out, texts = args
+    return str(export_pack(data, out, texts=texts, today=STAMP, progress=lambda m: None))
+
+
+def test_export_inside_a_daemonic_process(make_data, tmp_path, monkeypatch):
+    """A multiprocessing.Pool's workers are daemonic and may not start processes: the charts are drawn there."""
+    import multiprocessing
+
+    data, texts = make_data()
+    monkeypatch.setenv("LOCALITY_WORKERS", "2")
+    with multiprocessing.get_context("spawn").Pool(1) as outer:
+        pack = Path(outer.apply(export_small, ((data, tmp_path / "out", texts),)))
+    assert pack.name == STAMP.isoformat() and (pack / "index.html").is_file()
+
+
+# Exports the shipped data with every chart drawn in the one process, in another interpreter.
+SERIAL = """
+import sys
+from datetime import date
+from helpers import paths
+from helpers.export import export_pack
+texts = paths.texts_dir() if paths.texts_dir().is_dir() else None
+export_pack(paths.DATA, sys.argv[1], lang="vi", texts=texts, today=date(2026, 11, 21), progress=lambda m: None)
+"""
+
+
+def test_shipped_pack_is_the_same_whether_one_process_or_two_draw_it(pack, tmp_path):
+    result = subprocess.run([sys.executable, "-c", SERIAL, str(tmp_path)], cwd=paths.ROOT, capture_output=True,
+                            text=True, timeout=600,
+                            env={**os.environ, "LOCALITY_WORKERS": "1", "PYTHONHASHSEED": "99", "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr
+    serial, parallel = digest(tmp_path / "2026-11-21"), digest(pack)
+    assert sorted(serial) == sorted(parallel) and len(serial) > 100
+    assert [name for name in serial if serial[name] != parallel[name]] == []
+
+
+def test_small_pack_is_the_same_with_one_two_or_three_workers(make_data, tmp_path, monkeypatch):
+    data, texts = make_data(HOSTILE_ROWS, text=HOSTILE_TEXT)
+    packs = {}
+    for workers in ("1", "2", "3"):
+        monkeypatch.setenv("LOCALITY_WORKERS", workers)
+        packs[workers] = digest(export_pack(data, tmp_path / workers, texts=texts, today=STAMP,
+                                            progress=lambda m: None))
+    assert len(packs["1"]) > 10
+    assert packs["1"] == packs["2"] == packs["3"]
 
 
 def test_publish_never_renames_into_a_pack_another_export_just_finished(tmp_path, monkeypatch):
