@@ -123,11 +123,15 @@ def _axes(ax, size="slide"):
 
 def decorate(fig, ax, *, title: str, subtitle: str, rows: pd.DataFrame, lang: str) -> None:
     """Title, subtitle and the footer naming the articles behind the plotted rows."""
+    def fit(text: str, points: float) -> str:
+        """Wrapped to the figure's width (a bold DejaVu Sans character is about 0.62 em), so an A4 title is not cut."""
+        return textwrap.fill(text, max(30, int(fig.get_figwidth() * 72 / (points * 0.62))))
+
     if ax is not None:
-        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=14)
-        ax.set_title(subtitle, loc="left", fontsize=10, fontweight="normal", color="#444444")
+        fig.suptitle(fit(title, 14), x=0.01, ha="left", fontweight="bold", fontsize=14)
+        ax.set_title(fit(subtitle, 10), loc="left", fontsize=10, fontweight="normal", color="#444444")
     else:  # several panels: the subtitle rides in the suptitle, which the layout makes room for
-        fig.suptitle(f"{title}\n{subtitle}", x=0.01, ha="left", fontweight="bold", fontsize=12)
+        fig.suptitle(f"{fit(title, 12)}\n{fit(subtitle, 12)}", x=0.01, ha="left", fontweight="bold", fontsize=12)
     footer = textwrap.fill(sources_line(rows, lang), 150 if fig.get_figwidth() > 8 else 95)
     fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5, color="#555555").set_gid("footer")
 
@@ -344,9 +348,11 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
         return fig
     cats = list(dict.fromkeys(rows.sort_values(["category", "metric_id"])["metric_id"]))
     n = len(cats)
-    ncols = min(ncols, n)
-    nrows = int(np.ceil(n / ncols))
     width = SIZES[size][0]
+    # A panel needs about 1.55 in for its title and ticks: an A4 page takes 4 columns, not 5.
+    ncols = min(ncols, n, max(2, int(width / 1.55)))
+    nrows = int(np.ceil(n / ncols))
+    wrap = min(30, max(16, int(width / ncols * 12)))  # characters of a bold 7.5 pt panel title per line
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, 1.0 + 1.55 * nrows), layout="constrained", squeeze=False)
     colour = colour_of(locality)
     for ax, metric in zip(axes.flat, cats):
@@ -364,7 +370,7 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
         ax.set_xlim(-0.6, len(g) - 0.4)
         ax.tick_params(axis="y", labelsize=6.5)
         lbl, unit, _ = metric_text(g, metric, lang)
-        ax.set_title(textwrap.fill(lbl, 30) + f"\n({unit})", fontsize=7.5, fontweight="bold", loc="left")
+        ax.set_title(textwrap.fill(lbl, wrap) + f"\n({unit})", fontsize=7.5, fontweight="bold", loc="left")
         ax.grid(axis="x", visible=False)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
