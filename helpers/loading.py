@@ -18,7 +18,7 @@ from .io import CONTROL, RawTable, decode, read_records, read_table
 from .periods import months_between, term_of
 from .problems import ERROR, WARNING, DataError, Problem, Problems
 from .schema import ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, TIDY, tidy_dtypes
-from .texts import fold, safe_text_path
+from .texts import fold, safe_text_path, squash
 from .units import UnitError, conversion_factor, parse_unit
 from .validate import check_fields
 
@@ -497,7 +497,7 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
     checkable = live[live["_article_id"].isin(list(folded_texts))]
     codes, excerpts = pd.factorize(checkable["evidence"])
     # The cells were normalised to NFC when read, so folding an excerpt is collapsing its whitespace.
-    folded = np.array([" ".join(e.split()) for e in excerpts] + [""], dtype=object)[codes]
+    folded = np.array([squash(e) for e in excerpts] + [""], dtype=object)[codes]
     found = np.array([e in folded_texts[a] for e, a in zip(folded, checkable["_article_id"])], dtype=bool)
     missing = checkable.index[~found]
     text_names = {aid: Path(files.get(aid, "")).name for aid in folded_texts}

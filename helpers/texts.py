@@ -1,19 +1,22 @@
 """Article texts and the evidence check: is each excerpt really in the article?"""
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 
 from .problems import Problems
 
-_SPACE = re.compile(r"\s+")
-
 
 def fold(text: str) -> str:
     """NFC with every run of whitespace (no-break spaces included) made one space: what 'verbatim' compares."""
-    # str.split() splits on the same whitespace as the regex \s+ (no-break spaces included), several times faster.
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return squash(unicodedata.normalize("NFC", text))
+
+
+def squash(text: str) -> str:
+    """Every run of whitespace made one space, trimmed: `fold` for text already in NFC (cells as read).
+
+    str.split() splits on the same whitespace as the regex \\s+ (no-break spaces included), several times faster."""
+    return " ".join(text.split())
 
 
 def read_text(path: Path) -> str | None:

@@ -5,6 +5,7 @@ import csv
 import io
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 
 import matplotlib
@@ -113,3 +114,20 @@ def data_copy(tmp_path) -> Path:
 
 def codes(problems, severity=None) -> list[str]:
     return [p.code for p in problems if severity is None or p.severity == severity]
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"  # the five Vietnamese tone marks cp1258 stores as combining marks
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as Windows does: precomposed where cp1258 has the letter, else base letter + combining tone mark."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            ch.encode("cp1258")
+            out.append(ch)
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+            out.append(base + "".join(c for c in parts if c in TONES))
+    return "".join(out).encode("cp1258")

@@ -12,11 +12,10 @@ from helpers.io import RawTable, decode, read_table
 from helpers.numbers import parse_amount
 from helpers.problems import Problems
 from helpers.schema import ANNOTATIONS, METRICS
-from tests.conftest import GOOD_ROWS, METRIC_ROWS, codes, csv_text, fig
+from tests.conftest import GOOD_ROWS, METRIC_ROWS, codes, csv_text, fig, to_cp1258
 
 NAME = "data/annotations/bai-thu.csv"  # the name shown to users; deliberately not the path on disk
 COLS = ANNOTATIONS.columns
-TONES = "\u0300\u0301\u0303\u0309\u0323"  # the five Vietnamese tone marks cp1258 stores as combining marks
 
 
 def read(tmp_path: Path, data: bytes, table=ANNOTATIONS, name: str = NAME) -> RawTable:
@@ -36,20 +35,6 @@ def one(raw: RawTable, code: str):
     assert p.file == NAME
     assert p.fix, f"{code} must say how to fix it"
     return p
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as Windows does: precomposed where cp1258 has the letter, else base letter + combining tone mark."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            ch.encode("cp1258")
-            out.append(ch)
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-            out.append(base + "".join(c for c in parts if c in TONES))
-    return "".join(out).encode("cp1258")
 
 
 def assert_good(raw: RawTable, rows=GOOD_ROWS):

@@ -29,7 +29,7 @@ if __package__ in (None, ""):  # run as a script: make `tests` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS  # noqa: E402
-from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, TEXT, csv_text, fig  # noqa: E402
+from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, TEXT, csv_text, fig, to_cp1258  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ANN = "data/annotations/bai-thu.csv"
@@ -41,7 +41,6 @@ GOOD = csv_text(GOOD_ROWS, COLS)  # ',' UTF-8, LF; "0,58" is quoted
 # The four good figures and their values in the metric's unit.
 VALUES = {"bai-thu:2": 118.0, "bai-thu:3": 711.0, "bai-thu:4": 0.58, "bai-thu:5": 7210.0}
 METRIC_ROW = {m["metric_id"]: i for i, m in enumerate(METRIC_ROWS, start=2)}  # spreadsheet row in metrics.csv
-TONES = "\u0300\u0301\u0303\u0309\u0323"
 # A real 1×1 PNG image.
 PNG = binascii.unhexlify(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -70,20 +69,6 @@ def unused(*metrics: str, locality: bool = False) -> list[dict]:
 
 def rows(*extra: dict, base=GOOD_ROWS, **kw) -> str:
     return csv_text(list(base) + list(extra), COLS, **kw)
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as Windows does: precomposed where cp1258 has the letter, else base letter + combining tone mark."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            ch.encode("cp1258")
-            out.append(ch)
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-                       + "".join(c for c in parts if c in TONES))
-    return "".join(out).encode("cp1258")
 
 
 def stored_zip(entries: dict[str, str]) -> bytes:
