@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
 
     v = sub.add_parser("validate", help="check the data and print a report with a summary line")
     v.add_argument("data_dir", nargs="?", default=str(paths.DATA), help="data folder (default: the project's data/)")
-    v.add_argument("--texts", help="folder of the article .txt files, for the evidence check")
+    v.add_argument("--texts", help="folders of the article .txt files, joined by os.pathsep (default: $LOCALITY_TEXTS, else ../shared/seeds and ../shared/articles)")
     v.add_argument("--strict", action="store_true", help="treat warnings as failures too (exit 1)")
     v.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -54,13 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--published", help="ISO date, partial allowed (default: the text's dateline)")
     n.add_argument("--annotator", help="who annotates (default: your login name)")
     n.add_argument("--data", default=str(paths.DATA), help="data folder (default: data/)")
-    n.add_argument("--texts", help="the texts folder (default: $LOCALITY_TEXTS or ../shared/seeds)")
+    n.add_argument("--texts", help="the texts folder (default: $LOCALITY_TEXTS, else ../shared/seeds and ../shared/articles)")
 
     g = sub.add_parser("agreement", help="compare two annotations of one article: matches, differences, kappa")
     g.add_argument("file_a", help="an annotation CSV")
     g.add_argument("file_b", nargs="?", help="the other annotation CSV (default: the two annotators of FILE_A)")
     g.add_argument("--data", default=str(paths.DATA), help="data folder, to find the article (default: data/)")
-    g.add_argument("--texts", help="the texts folder, to place the evidence (default: $LOCALITY_TEXTS or ../shared/seeds)")
+    g.add_argument("--texts", help="the texts folder, to place the evidence (default: $LOCALITY_TEXTS, else ../shared/seeds and ../shared/articles)")
     g.add_argument("--article", help="article_id, when the file names do not say it")
     g.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -86,6 +86,8 @@ def cmd_validate(args) -> int:
     if not data_dir.is_dir():
         print(f"error: data folder '{data_dir}' does not exist", file=sys.stderr)
         return 2
+    if args.texts is None:
+        args.texts = paths.default_texts()  # ../shared/seeds and ../shared/articles, where they are
     report = check(data_dir, args.texts)
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     if args.format == "json":
@@ -132,7 +134,7 @@ def cmd_export(args) -> int:
     from .export import export_pack
     from .problems import DataError
 
-    texts = args.texts or (paths.texts_dir() if paths.texts_dir().is_dir() else None)
+    texts = args.texts or paths.default_texts()
     try:
         export_pack(args.data, args.out, lang=args.lang, texts=texts)
     except DataError as exc:

@@ -331,10 +331,10 @@ def _article_of(data_dir: Path, *files: Path | None) -> str | None:
 def _text_of(data_dir: Path, texts, article_id: str | None) -> str | None:
     if article_id is None:
         return None
-    texts = Path(texts) if texts is not None else paths.texts_dir()
+    texts = texts if texts is not None else paths.texts_dir()
     arts = read_table(data_dir / "articles.csv", ARTICLES).frame
     hit = arts[arts["article_id"] == article_id]
-    if hit.empty or not texts.is_dir():
+    if hit.empty:
         return None
     path = safe_text_path(texts, hit["text_file"].iloc[0])
     return read_text(path) if path is not None else None

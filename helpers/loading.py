@@ -17,8 +17,9 @@ from . import paths
 from .io import CONTROL, RawTable, decode, read_records, read_table
 from .periods import months_between, term_of
 from .problems import ERROR, WARNING, DataError, Problem, Problems
-from .schema import ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, TIDY, tidy_dtypes
-from .texts import fold, safe_text_path, squash
+from .schema import (ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, SUCCESSIONS, TIDY, VARIANTS,
+                     tidy_dtypes)
+from .texts import describe, fold, folders, safe_text_path, squash
 from .units import UnitError, conversion_factor, parse_unit
 from .validate import check_fields
 
@@ -37,6 +38,8 @@ class Report:
     texts_checked: int = 0
     rows_read: int = 0
     files: list[str] = field(default_factory=list)
+    successions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    variants: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def errors(self) -> list[Problem]:
@@ -66,7 +69,7 @@ class Report:
         if texts is None:
             lines.append("Evidence not checked: pass --texts DIR with the article texts.")
         else:
-            lines.append(f"Evidence checked against {self.texts_checked} article text(s) in {texts}.")
+            lines.append(f"Evidence checked against {self.texts_checked} article text(s) in {describe(texts)}.")
         left_out = self.rows_read - len(self.figures)
         if left_out:
             lines.append(f"{left_out} annotation row(s) left out because of the errors above.")
@@ -114,20 +117,27 @@ def _check(data_dir: Path, texts) -> Report:
     arts = read_table(data_dir / "articles.csv", ARTICLES, shown(data_dir / "articles.csv"))
     locs = read_table(data_dir / "localities.csv", LOCALITIES, shown(data_dir / "localities.csv"))
     mets = read_table(data_dir / "metrics.csv", METRICS, shown(data_dir / "metrics.csv"))
-    for raw in (arts, locs, mets):
+    vars_ = _optional_table(data_dir / "variants.csv", VARIANTS, shown)
+    succ = _optional_table(data_dir / "successions.csv", SUCCESSIONS, shown)
+    for raw in (arts, locs, mets, vars_, succ):
         problems.extend(raw.problems)
 
     ids = {"articles": set(arts.frame["article_id"]), "localities": set(locs.frame["locality_id"]),
-           "metrics": set(mets.frame["metric_id"])}
+           "metrics": set(mets.frame["metric_id"]), "variants": set(vars_.frame["variant_id"])}
     art_ok, art_parsed = check_fields(arts, ARTICLES, problems, ids)
     loc_ok, loc_parsed = check_fields(locs, LOCALITIES, problems, ids)
     met_ok, met_parsed = check_fields(mets, METRICS, problems, ids)
+    var_ok, _ = check_fields(vars_, VARIANTS, problems, ids)
     _check_localities(locs, loc_parsed, problems)
+    _check_metric_names(mets, met_ok, problems)
     articles = arts.frame[art_ok].assign(published_parsed=art_parsed["published"].objects()[art_ok])
     localities = locs.frame[loc_ok]
     metrics = mets.frame[met_ok].assign(unit_parsed=met_parsed["unit"].objects()[met_ok])
+    variants = vars_.frame[var_ok]
     ids = {"articles": set(articles["article_id"]), "localities": set(localities["locality_id"]),
-           "metrics": set(metrics["metric_id"])}
+           "metrics": set(metrics["metric_id"]), "variants": set(variants["variant_id"])}
+    succ_ok, _ = check_fields(succ, SUCCESSIONS, problems, ids)
+    successions = _check_successions(succ, succ_ok, problems)
     # Ids whose rows exist but were left out with errors: a reference to one says so, rather than 'unknown'.
     refused = {table: {v: int(row) for row, v in raw.frame.loc[~ok, col].items() if v and v not in ids[table]}
                for table, raw, ok, col in (("articles", arts, art_ok, "article_id"),
@@ -184,13 +194,70 @@ def _check(data_dir: Path, texts) -> Report:
         good = _drop_duplicates(good, problems)
         _report_conflicts(good, problems)
         if texts is not None:
-            texts_checked = _check_evidence(good, articles, Path(texts), problems, arts.name)
+            texts_checked = _check_evidence(good, articles, texts, problems, arts.name)
         good = good[~good["_bad"]]
-    _report_unused(good, localities, metrics, problems, locs.name, mets.name)
+    _report_unused(good, localities, metrics, problems, locs.name, mets.name, successions)
     _check_validity(good, localities, loc_parsed, loc_ok, problems)
-    figures = _tidy(good, articles, localities, metrics)
+    figures = _tidy(good, articles, localities, metrics, successions)
+    _report_no_term(figures, problems)
     return Report(figures, list(problems), articles.drop(columns="published_parsed"), localities,
-                  metrics.drop(columns="unit_parsed"), texts_checked, rows_read, files)
+                  metrics.drop(columns="unit_parsed"), texts_checked, rows_read, files, successions, variants)
+
+
+def _optional_table(path: Path, table, shown) -> RawTable:
+    """A table a data folder may leave out (an older folder has no successions or variants): empty then."""
+    if path.exists():
+        return read_table(path, table, shown(path))
+    return RawTable(shown(path), pd.DataFrame({c: pd.Series(dtype=object) for c in table.columns}))
+
+
+def _check_metric_names(raw: RawTable, ok: pd.Series, problems: Problems) -> None:
+    """The codebook's naming rule: an indicator id ends with the suffix of its unit and kind (see
+    schema.metric_suffix), so the same quantity is named the same way everywhere."""
+    from .schema import metric_suffix
+
+    df = raw.frame[ok]
+    for row, mid, unit, kind in zip(df.index, df["metric_id"], df["unit"], df["kind"]):
+        suffixes = metric_suffix(unit, kind)
+        if suffixes and not mid.endswith(suffixes):
+            problems.warning(raw.name, int(row), "metric_id", mid, "metric_name",
+                             f"an indicator in '{unit}' of kind '{kind}' is named with a suffix "
+                             f"{' or '.join(suffixes)}", f"rename it, e.g. '{_renamed(mid, suffixes[0])}', and "
+                             "its uses in the annotations")
+
+
+def _renamed(mid: str, suffix: str) -> str:
+    return mid if mid.endswith(suffix) else mid + suffix
+
+
+def _check_successions(raw: RawTable, ok: pd.Series, problems: Problems) -> pd.DataFrame:
+    """The crosswalk's rows that are valid; a unit cannot succeed itself, and a `whole` predecessor has
+    exactly one successor."""
+    df = raw.frame
+    bad = ok & (df["predecessor_id"] == df["successor_id"])
+    for row in df.index[bad]:
+        problems.error(raw.name, int(row), "successor_id", df.at[row, "successor_id"], "self_successor",
+                       "a unit cannot be its own successor", "name the unit it went into")
+    good = df[ok & ~bad]
+    whole = good[good["share"] == "whole"]
+    counts = good.groupby("predecessor_id")["successor_id"].transform("count")
+    for row in whole.index[(counts[whole.index] > 1).to_numpy()]:
+        problems.warning(raw.name, int(row), "share", "whole", "whole_and_others",
+                         f"'{good.at[row, 'predecessor_id']}' went wholly into this successor but has other "
+                         "successors too", "mark each successor of a unit that was split as part")
+    return good.reset_index(drop=True)
+
+
+def _report_no_term(figures: pd.DataFrame, problems: Problems) -> None:
+    """A figure whose period lies outside every known term would leave every comparison by term: say so."""
+    if figures.empty:
+        return
+    lost = figures[figures["term"].isna()]
+    for r in lost.itertuples():
+        problems.warning(r.source_file, int(r.source_row), "period_start", f"{r.period_start:%Y-%m}",
+                         "no_term", "the period lies outside every congress term known to helpers/periods.py "
+                         "(1991–1996 to 2030–2035); the figure is kept but no comparison by term shows it",
+                         "check the period; for an earlier or later term add it to TERMS in helpers/periods.py")
 
 
 class _Gather:
@@ -269,7 +336,7 @@ def _check_annotations(batch: "_Batch", metrics: pd.DataFrame, problems: Problem
     df["_file"] = batch.files
     df["_row"] = batch.rows
     df["_qualifier"] = parsed["qualifier"].fillna("exact")
-    for col in ("figure_type", "period_basis", "reference", "flag"):
+    for col in ("figure_type", "period_basis", "reference", "reference_owner", "flag"):
         df["_" + col] = parsed[col]
     amount, high, unit = parsed["value"], parsed["value_high"], parsed["unit"]
     start, end = parsed["period_start"], parsed["period_end"]
@@ -376,7 +443,8 @@ def _row_checks(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, problems:
     return bad
 
 
-KEY = ["_article_id", "locality_id", "metric_id", "_figure_type", "period_start", "period_end", "_reference"]
+KEY = ["_article_id", "locality_id", "metric_id", "_figure_type", "period_start", "period_end", "_reference",
+       "_reference_owner", "scope", "basis"]
 FIGURE = ["_fv", "_fh", "_fy", "_typed"]
 
 
@@ -428,7 +496,7 @@ def _report_conflicts(df: pd.DataFrame, problems: Problems) -> None:
         return
     # Compare periods by the days they cover, so '2021' and '2021-01'..'2021-12' are the same period.
     key = [live["locality_id"], live["metric_id"], live["_figure_type"].fillna(""), live["_first"], live["_last"],
-           live["_reference"].fillna("")]
+           live["_reference"].fillna(""), live["_reference_owner"].fillna(""), live["scope"], live["basis"]]
     group = live.groupby(key, sort=False, dropna=False).ngroup()
     figure = live[FIGURE].fillna(-1.0).groupby([live[c].fillna(-1.0) for c in FIGURE], sort=False).ngroup()
     differing = figure.groupby(group).transform("nunique") > 1
@@ -463,14 +531,15 @@ def _article_text(path: Path | None) -> tuple[str | None, str | None]:
     return CONTROL.sub("", text), None
 
 
-def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, problems: Problems,
+def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts, problems: Problems,
                     articles_file: str) -> int:
     """Every evidence excerpt must be found verbatim (NFC, whitespace folded) in its article text.
 
     Each text is read and folded once and each distinct excerpt folded once; the search itself is one
     substring test per row, so the cost grows with the size of the texts and the number of excerpts."""
-    if not texts_dir.is_dir():
-        problems.warning(str(texts_dir), None, None, None, "texts_missing",
+    texts_dir = describe(texts)
+    if not any(f.is_dir() for f in folders(texts)):
+        problems.warning(texts_dir, None, None, None, "texts_missing",
                          "the texts folder does not exist; evidence was not checked",
                          "pass --texts with the folder holding the article .txt files")
         return 0
@@ -479,7 +548,7 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
     live = df[~df["_bad"]]
     folded_texts: dict[str, str] = {}
     for aid in sorted(set(live["_article_id"])):
-        path = safe_text_path(texts_dir, files.get(aid, ""))
+        path = safe_text_path(texts, files.get(aid, ""))
         text, why = _article_text(path)
         if text is None:
             row = articles.index[articles["article_id"] == aid][0]
@@ -511,10 +580,11 @@ def _check_evidence(df: pd.DataFrame, articles: pd.DataFrame, texts_dir: Path, p
 
 
 def _report_unused(df: pd.DataFrame, localities: pd.DataFrame, metrics: pd.DataFrame, problems: Problems,
-                   localities_file: str, metrics_file: str) -> None:
+                   localities_file: str, metrics_file: str, successions: pd.DataFrame) -> None:
     used_m = set(df["metric_id"]) if not df.empty else set()
     used_l = set(df["locality_id"]) if not df.empty else set()
-    used_l |= set(localities["parent_id"]) | set(localities["province_id"]) | set(localities["successor_id"])
+    used_l |= set(localities["parent_id"]) | set(localities["province_id"])
+    used_l |= set(successions["predecessor_id"]) | set(successions["successor_id"])
     for row, mid in metrics.loc[~metrics["metric_id"].isin(used_m), "metric_id"].items():
         problems.warning(metrics_file, int(row), "metric_id", mid, "unused_metric",
                          "no figure uses this metric", "annotate a figure with it, or delete the row")
@@ -581,7 +651,8 @@ def _per_distinct(frame: pd.DataFrame, func) -> list[np.ndarray]:
     return [np.array([r[k] for r in results], dtype=object)[codes] for k in range(len(results[0]))]
 
 
-def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, metrics: pd.DataFrame,
+          successions: pd.DataFrame) -> pd.DataFrame:
     """One row per valid figure, in canonical units, joined with articles, gazetteer and codebook."""
     dtypes = tidy_dtypes()
     if df.empty:
@@ -603,7 +674,10 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     out["tier"] = out["level"].map(LEVEL_TIER)
     out["province_id"] = _lookup(v["locality_id"], loc["province_id"])
     out["locality_valid_to"] = _lookup(v["locality_id"], loc["valid_to"])
-    out["successor_id"] = _lookup(v["locality_id"], loc["successor_id"])
+    out["official_code"] = _lookup(v["locality_id"], loc["official_code"])
+    by_pred = successions.groupby("predecessor_id", sort=False)
+    out["successor_ids"] = _lookup(v["locality_id"], by_pred["successor_id"].agg(";".join))
+    out["successor_shares"] = _lookup(v["locality_id"], by_pred["share"].agg(";".join))
     out["metric_id"] = v["metric_id"]
     for col in ("label_vi", "label_en", "category", "kind", "direction"):
         out[col] = _lookup(v["metric_id"], met[col])
@@ -640,7 +714,10 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     out["term"] = term
     out["spans_terms"] = spans.astype(bool)
     out["reference"] = v["_reference"]
+    out["reference_owner"] = v["_reference_owner"]
     out["reference_period"] = v["reference_period"]
+    out["scope"] = v["scope"]
+    out["basis"] = v["basis"]
     out["evidence"] = v["evidence"]
     out["flag"] = v["_flag"]
     out["note"] = v["note"]

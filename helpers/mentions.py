@@ -635,13 +635,15 @@ def coverage_all(data_dir=None, texts=None) -> list[Coverage]:
     from .schema import ANNOTATIONS, ARTICLES
     from .texts import read_text, safe_text_path
 
-    if texts is None or not Path(texts).is_dir():
+    from .texts import folders
+
+    if texts is None or not any(f.is_dir() for f in folders(texts)):
         return []
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     arts = read_table(data_dir / "articles.csv", ARTICLES)
     out = []
     for _, a in arts.frame.iterrows():
-        path = safe_text_path(Path(texts), a["text_file"])
+        path = safe_text_path(texts, a["text_file"])
         text = read_text(path) if path is not None else None
         ann = data_dir / "annotations" / f"{a['article_id']}.csv"
         if text is None or not ann.is_file():

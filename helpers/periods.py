@@ -14,7 +14,12 @@ from datetime import date
 
 import pandas as pd
 
-TERMS = ("2010–2015", "2015–2020", "2020–2025", "2025–2030")
+# Local Party congress terms from the 1990s on, in order. Congresses of districts and wards were held in
+# 1991, 1996, 2000, 2005, 2010, 2015, 2020 and 2025; a term's plan years run from the year after its
+# congress to the year of the next (1996–2000: 1997–2000). A figure outside them gets no term and a
+# warning (`no_term`) that names it. Add the next term here when its congresses approach.
+TERMS = ("1991–1996", "1996–2000", "2000–2005", "2005–2010", "2010–2015", "2015–2020", "2020–2025",
+         "2025–2030", "2030–2035")
 TERM_DTYPE = pd.CategoricalDtype(list(TERMS), ordered=True)
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import paths
 from .io import column_of, read_table
+from .texts import describe, safe_text_path
 from .mentions import Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
@@ -108,9 +109,9 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
             notes.append(f"published taken from the dateline '{line}': {published}; check it")
         else:
             notes.append("no dateline found: fill 'published' in articles.csv (validate requires it)")
-    texts_dir = Path(texts) if texts is not None else paths.texts_dir()
-    in_texts = texts_dir / text_path.name
-    if not in_texts.is_file() or in_texts.read_bytes() != text_path.read_bytes():
+    texts_dir = describe(texts if texts is not None else paths.texts_dir())
+    in_texts = safe_text_path(texts if texts is not None else paths.texts_dir(), text_path.name)
+    if in_texts is None or not in_texts.is_file() or in_texts.read_bytes() != text_path.read_bytes():
         notes.append(f"the text is not in the texts folder {texts_dir}: copy {text_path.name} there so that "
                      f"`validate --texts {texts_dir}` can check the evidence")
 

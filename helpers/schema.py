@@ -69,14 +69,32 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
         "inferred": ("Người chú giải suy ra (xem ghi chú)", "Inferred by the annotator (see note)"),
     },
     "reference": {
-        "plan": ("Kế hoạch, chỉ tiêu được giao", "Plan or assigned target"),
-        "plan_district": ("Chỉ tiêu quận/huyện giao", "District's assigned target"),
-        "plan_city": ("Dự toán thành phố giao", "City's estimate"),
-        "plan_province": ("Dự toán tỉnh giao", "Provincial estimate"),
+        "plan": ("Kế hoạch", "Plan"),
+        "estimate": ("Dự toán", "Budget estimate"),
+        "quota": ("Chỉ tiêu được giao", "Assigned quota"),
         "congress_target": ("Chỉ tiêu Nghị quyết Đại hội", "Congress resolution target"),
         "previous_year": ("Năm trước", "Previous year"),
+        "same_period_last_year": ("Cùng kỳ năm trước", "Same period of the previous year"),
         "previous_term": ("Nhiệm kỳ trước", "Previous term"),
         "base_period": ("Một kỳ gốc được nêu", "A named base period"),
+    },
+    # Who set the plan, estimate or quota a figure is measured against.
+    "reference_owner": {
+        "own": ("Của địa phương", "The locality's own"),
+        "district": ("Quận, huyện, thị xã giao", "Set by the district"),
+        "city": ("Thành phố giao", "Set by the city"),
+        "province": ("Tỉnh giao", "Set by the province"),
+        "higher": ("Cấp trên giao (không nêu rõ)", "Set by a higher level (not named)"),
+    },
+    # How much of a unit went into its successor in a reorganisation.
+    "share": {
+        "whole": ("Toàn bộ", "Whole"),
+        "part": ("Một phần", "Part"),
+    },
+    # What a scope-or-basis entry of data/variants.csv qualifies.
+    "aspect": {
+        "scope": ("Phạm vi (gồm, trừ)", "Scope (what is included)"),
+        "basis": ("Cơ sở tính (giá, chuẩn)", "Basis (prices, standard)"),
     },
     "flag": {
         "doubtful_print": ("Số in có vẻ sai", "Printed figure looks wrong"),
@@ -98,6 +116,24 @@ LEVEL_TIER = {
     "ward": "commune", "commune": "commune", "township": "commune",
 }
 
+# The codebook's naming rule: an indicator's id ends with the suffix of its unit and kind, so the same
+# quantity is named the same way everywhere (budget_revenue_bn_vnd, budget_revenue_pct_plan,
+# budget_revenue_growth_pct). Kinds first (a share in % is _pct), then money and area units; any other
+# unit is a count noun (người, hộ, đảng viên) and takes _count. `validate` warns about an id that breaks it.
+KIND_SUFFIX = {"share": ("_pct",), "pct_of_plan": ("_pct_plan", "_pct_quota", "_pct_estimate"),
+               "targets_met": ("_count",)}
+UNIT_SUFFIX = {"%": ("_pct",), "tỷ đồng": ("_bn_vnd",), "triệu đồng": ("_mn_vnd",), "đồng": ("_vnd",),
+               "triệu đồng/người/năm": ("_mn_vnd",), "ha": ("_ha",), "km2": ("_km2",), "m2": ("_m2",),
+               "lần": ("_times",), "USD": ("_usd",), "USD/người/năm": ("_usd",)}
+
+
+def metric_suffix(unit: str, kind: str) -> tuple[str, ...]:
+    """The id suffixes the naming rule allows for an indicator of this unit and kind."""
+    if kind in KIND_SUFFIX:
+        return KIND_SUFFIX[kind]
+    return UNIT_SUFFIX.get(unit, ("_count",))
+
+
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SNAKE = r"[a-z][a-z0-9_]*"
 
@@ -105,7 +141,7 @@ SNAKE = r"[a-z][a-z0-9_]*"
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # id, ref, text, date, amount, unit, vocab, filename
+    kind: str  # id, code, ref, text, date, amount, unit, vocab, filename
     description: str
     required: bool = False
     vocab: str | None = None  # for kind 'vocab'
@@ -150,8 +186,8 @@ LOCALITIES = Table("localities", "data/localities.csv", "The gazetteer: one row 
     Field("province_id", "ref", "Its province-level unit.", ref="localities"),
     Field("valid_from", "date", "First day the unit existed in this form; empty when the sources do not say."),
     Field("valid_to", "date", "Last day it existed in this form; empty when still valid or not known."),
-    Field("successor_id", "ref", "The unit it was merged into, where one unit took it over.", ref="localities"),
-    Field("validity_source", "text", "The legal act behind valid_from, valid_to or successor_id."),
+    Field("official_code", "code", "Official administrative code (GSO): the pre-July-2025 code for a unit that ended, the current code for a unit that exists now; empty only when no source gives it (say why in notes).", pattern=r"\d{2}|\d{3}|\d{5}"),
+    Field("validity_source", "text", "The legal act behind valid_from and valid_to."),
     Field("notes", "text", "Anything else, e.g. why validity is left empty."),
 ))
 
@@ -181,14 +217,34 @@ ANNOTATIONS = Table("annotations", "data/annotations/<article_id>.csv", "One fil
     Field("period_basis", "vocab", "Whether the article states the period or the annotator inferred it (explain in note).", vocab="period_basis"),
     Field("period_text", "text", "The period as printed: 'năm 2021', '7 tháng năm 2023', 'nửa đầu nhiệm kỳ'."),
     Field("reference", "vocab", "What the figure is measured against, when the article names it.", vocab="reference"),
+    Field("reference_owner", "vocab", "Who set the plan, estimate or quota in `reference`: own, district, city, province, higher.", vocab="reference_owner"),
     Field("reference_period", "text", "The earlier period of a comparison: 2022, or 2011/2015 for a term."),
+    Field("scope", "ref", "What the figure includes, when it is not the indicator's whole (excl_land_use_fees); from data/variants.csv.", ref="variants"),
+    Field("basis", "ref", "How it is measured, when the article says (constant prices, a poverty standard); from data/variants.csv.", ref="variants"),
     Field("evidence", "text", "Short verbatim excerpt of the article stating the figure.", True),
     Field("flag", "vocab", "Set when the printed figure looks wrong or reads two ways; the note must explain.", vocab="flag"),
     Field("annotator", "text", "Who recorded the figure.", True),
     Field("note", "text", "Doubts, conventions applied, and what the print says when it was flagged."),
 ))
 
-INPUT_TABLES = (ARTICLES, LOCALITIES, METRICS, ANNOTATIONS)
+SUCCESSIONS = Table("successions", "data/successions.csv", "The crosswalk across reorganisations: one row per (predecessor, successor) pair. A unit split between several new units has several rows, each `part`.", (
+    Field("predecessor_id", "ref", "The unit that ended.", True, ref="localities"),
+    Field("successor_id", "ref", "A unit that took over all or part of it.", True, ref="localities"),
+    Field("share", "vocab", "`whole` when all of the predecessor went into this successor, `part` when only part did.", True, vocab="share"),
+    Field("effective", "date", "First day of the successor's existence in this form (2025-07-01).", True),
+    Field("source", "text", "The legal act that made the change (number, date, body).", True),
+    Field("notes", "text", "Where the act was confirmed; anything a reader should know."),
+))
+
+VARIANTS = Table("variants", "data/variants.csv", "Scopes and bases that tell related figures of one indicator apart (excluding land-use fees; 2021–2025 multidimensional poverty standard).", (
+    Field("variant_id", "id", "Stable snake_case name, used in the annotations' scope or basis column.", True, pattern=SNAKE),
+    Field("aspect", "vocab", "Whether it is a scope (what is included) or a basis (prices, standard).", True, vocab="aspect"),
+    Field("label_vi", "text", "Vietnamese label, used in captions and caveats.", True),
+    Field("label_en", "text", "English label.", True),
+    Field("definition_en", "text", "What it includes or how it is measured.", True),
+))
+
+INPUT_TABLES = (ARTICLES, LOCALITIES, SUCCESSIONS, METRICS, VARIANTS, ANNOTATIONS)
 
 
 @dataclass(frozen=True)
@@ -216,7 +272,9 @@ TIDY: tuple[Column, ...] = (
     Column("tier", "category:tier:ordered", "provincial, district or commune level."),
     Column("province_id", "string", "Its province-level unit."),
     Column("locality_valid_to", "string", "Last day the unit existed in this form (empty: still valid or not known)."),
-    Column("successor_id", "string", "Unit it was merged into in the reorganisation, where one took it over."),
+    Column("official_code", "string", "Its official administrative code."),
+    Column("successor_ids", "string", "Units it went into in a reorganisation, ';'-separated (data/successions.csv)."),
+    Column("successor_shares", "string", "For each successor, whole or part, ';'-separated in the same order."),
     Column("metric_id", "string", "Indicator."),
     Column("label_vi", "string", "Indicator label, Vietnamese."),
     Column("label_en", "string", "Indicator label, English."),
@@ -242,7 +300,10 @@ TIDY: tuple[Column, ...] = (
     Column("term", "category:term:ordered", "Congress term holding the period's midpoint."),
     Column("spans_terms", "bool", "True when the period reaches into another term."),
     Column("reference", "category:reference", "What the figure is measured against."),
+    Column("reference_owner", "category:reference_owner", "Who set the plan, estimate or quota."),
     Column("reference_period", "string", "The earlier period of a comparison."),
+    Column("scope", "string", "What the figure includes, when not the indicator's whole."),
+    Column("basis", "string", "How it is measured, when the article says."),
     Column("evidence", "string", "Verbatim excerpt."),
     Column("flag", "category:flag", "doubtful_print or ambiguous_wording."),
     Column("note", "string", "Annotator's note."),

@@ -31,8 +31,32 @@ def read_text(path: Path) -> str | None:
     return text
 
 
-def safe_text_path(texts_dir: Path, file_name: str) -> Path | None:
-    """The text's path inside `texts_dir`, or None if the name tries to leave it."""
+def folders(texts) -> list[Path]:
+    """The texts folders named by `texts`: one folder, several joined by os.pathsep (as PATH is), or a list.
+
+    Articles come in batches kept in separate folders (../shared/seeds, ../shared/articles), so every
+    command that reads texts looks in each folder in turn."""
+    import os
+
+    if texts is None:
+        return []
+    if isinstance(texts, (list, tuple)):
+        return [Path(t) for t in texts]
+    return [Path(t) for t in str(texts).split(os.pathsep) if t]
+
+
+def describe(texts) -> str:
+    """The texts folders for a message: 'a, b'."""
+    return ", ".join(str(f) for f in folders(texts))
+
+
+def safe_text_path(texts, file_name: str) -> Path | None:
+    """The text's path in the first of the `texts` folders that holds it (the first folder when none
+    does), or None if the name tries to leave its folder."""
     if not file_name or Path(file_name).name != file_name or file_name in (".", ".."):
         return None
-    return Path(texts_dir) / file_name
+    places = folders(texts)
+    for folder in places:
+        if (folder / file_name).is_file():
+            return folder / file_name
+    return places[0] / file_name if places else None

@@ -23,7 +23,7 @@ from .units import UnitError, parse_unit
 MAX_CODE = 200
 MAX_TEXT = 2000
 SHOWN = 120  # characters of a value quoted in a problem
-KIND_WORDS = {"id": "an id", "ref": "an id", "vocab": "a code", "date": "a date", "amount": "a number",
+KIND_WORDS = {"id": "an id", "code": "a code", "ref": "an id", "vocab": "a code", "date": "a date", "amount": "a number",
               "unit": "a unit", "filename": "a file name"}
 # A text cell a spreadsheet would run as a formula: '=…', '@…', or '+'/'-' followed by '=', '@', a function
 # call 'SUM(', a DDE link 'cmd|', a sheet reference 'Sheet1!' or arithmetic '2+3'. '- theo báo cáo',
@@ -163,6 +163,11 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
             _report(problems, where, f.name, s, dup, "duplicate_id", "this id is already used by an earlier row",
                     "give each row its own id, or delete the repeated row")
             ok &= ~bad & ~dup
+        elif f.kind == "code":
+            bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
+            _report(problems, where, f.name, s, bad, "bad_code", f"'{f.name}' must be digits matching {f.pattern}",
+                    "copy the official code with its leading zeros (00133), and keep the cell as text in a spreadsheet")
+            ok &= ~bad
         elif f.kind == "vocab":
             codes = VOCABULARIES[f.vocab]
             if f.vocab == "qualifier":
