@@ -145,6 +145,7 @@ def _check(data_dir: Path, texts) -> Report:
                                            ("metrics", mets, met_ok, "metric_id"))}
 
     batch, files, rows_read = _Gather(), [], 0
+    english = dict(zip(articles["article_id"], articles.get("language", pd.Series(dtype=object)) == "en"))
     ann_dir = data_dir / "annotations"
     if not ann_dir.is_dir():
         problems.error(str(ann_dir), None, None, None, "missing_folder", "there is no annotations folder",
@@ -179,6 +180,8 @@ def _check(data_dir: Path, texts) -> Report:
                                "add the article to data/articles.csv, or rename the file to <article_id>.csv")
             continue
         raw, rows, index = read_records(path, ANNOTATIONS, name)
+        if raw.decimal is None and english.get(path.stem):
+            raw.decimal = "."  # an English page: 99.91 is a decimal, 245,000 groups thousands
         problems.extend(raw.problems)
         rows_read += len(rows) + raw.skipped
         if raw.readable and rows:

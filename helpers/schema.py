@@ -51,6 +51,12 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
         "district": ("Cấp huyện", "District level"),
         "commune": ("Cấp xã", "Commune level"),
     },
+    # The language an article is written in decides how its numbers are read: 99.91 and 245,000 on an
+    # English page, 99,91 and 245.000 on a Vietnamese one.
+    "language": {
+        "vi": ("Tiếng Việt", "Vietnamese"),
+        "en": ("Tiếng Anh", "English"),
+    },
     "figure_type": {
         "result": ("Kết quả đạt được", "Result achieved"),
         "target": ("Chỉ tiêu đề ra", "Target set"),
@@ -175,6 +181,7 @@ ARTICLES = Table("articles", "data/articles.csv", "One row per source article.",
     Field("url", "text", "Web address, if known."),
     Field("published", "date", "Publication date, ISO; a partial date (2022, 2023-04) is allowed and marked partial.", True),
     Field("text_file", "filename", "File name of the article's plain text in the texts folder, for the evidence check.", True),
+    Field("language", "vocab", "vi (default) or en: the language of the page. On an English page values are typed as printed there (99.91, 245,000) and read the English way; the evidence stays in that language.", vocab="language"),
     Field("notes", "text", "How the date or publisher was established, and anything else a reader should know."),
 ))
 
