@@ -22,22 +22,27 @@ from .schema import VOCABULARIES, label
 
 __all__ = [
     "select", "comparable", "comparable_high", "annualise", "Caveat", "caveats", "term_view",
-    "compare_terms", "rank", "targets_vs_results", "coverage", "coverage_long",
+    "compare_terms", "compare_reorganisation", "reorganisations", "rank", "targets_vs_results", "coverage",
+    "coverage_long", "reference_text",
 ]
 
 CAVEAT_CODES = (
     "mixed_levels", "mixed_period_lengths", "mixed_references", "approximate", "lower_bound", "upper_bound",
     "range", "flagged", "inferred_period", "spans_terms", "conflicting_values", "merged_2025", "mixed_metrics",
+    "mixed_scopes",
 )
 # The columns the checks read: working on these alone keeps caveats() quick on the whole table.
 CAVEAT_COLUMNS = ["figure_id", "article_id", "source_row", "locality_id", "locality_name", "level", "tier",
                   "metric_id", "label_vi", "label_en", "kind", "figure_type", "value", "value_high", "qualifier",
                   "period_start", "period_end", "period_months", "period_basis", "term", "spans_terms", "reference",
-                  "flag", "locality_valid_to", "successor_id"]
+                  "flag", "locality_valid_to", "successor_ids", "successor_shares", "scope", "basis",
+                  "reference_owner"]
 APPROXIMATE = ("approx", "nearly")
 LOWER_BOUND = ("more_than", "at_least")
 UPPER_BOUND = ("less_than", "at_most")
-STATUSES = ("exceeded", "met", "missed", "no_result")  # targets_vs_results()["status"]
+# targets_vs_results()["status"]; 'interim' is a target judged only at its period's end, held against a
+# result that ends earlier (a 2021–2025 target and a 2023 result): shown, never called met or missed.
+STATUSES = ("exceeded", "met", "missed", "interim", "no_result")
 
 TERM_VIEW_COLUMNS = ["locality_id", "locality_name", "level", "tier", "term", "value", "low", "high", "n_figures",
                      "figure_ids", "qualifier", "reference"]
@@ -254,17 +259,77 @@ def _cav_mixed_period_lengths(rows):
     return Caveat("mixed_period_lengths", " ".join(vi), " ".join(en), _ids(hit))
 
 
+def reference_text(reference, owner, lang: str) -> str:
+    """'dự toán (thành phố giao)' / 'budget estimate (set by the city)': what a figure is measured against."""
+    if not _ok(str(reference)) or pd.isna(reference):
+        return ""
+    text = label("reference", str(reference), lang)
+    if isinstance(owner, str) and owner in VOCABULARIES["reference_owner"]:
+        text += f" ({label('reference_owner', owner, lang).lower()})"
+    return text
+
+
 def _cav_mixed_references(rows):
-    present = set(rows["reference"].dropna().astype(str))
-    refs = [r for r in VOCABULARIES["reference"] if r in present]
-    if len(refs) < 2:
+    has = rows[rows["reference"].notna()]
+    owners = has["reference_owner"].astype(object).where(has["reference_owner"].notna(), "")
+    pairs = sorted(set(zip(has["reference"].astype(str), owners)),
+                   key=lambda p: (list(VOCABULARIES["reference"]).index(p[0]), p[1]))
+    if len(pairs) < 2:
         return None
+    vi = _join([reference_text(r, o, "vi") for r, o in pairs], "vi")
+    en = _join([reference_text(r, o, "en") for r, o in pairs], "en")
     return Caveat("mixed_references",
-                  f"Số liệu so với các mốc khác nhau: {_join([label('reference', r, 'vi') for r in refs], 'vi')}; "
-                  "các tỷ lệ này không so sánh trực tiếp được.",
-                  f"Figures are measured against different references: "
-                  f"{_join([label('reference', r, 'en') for r in refs], 'en')}; they do not compare directly.",
-                  _ids(rows[rows["reference"].notna()]))
+                  f"Số liệu so với các mốc khác nhau: {vi}; các tỷ lệ này không so sánh trực tiếp được.",
+                  f"Figures are measured against different references: {en}; they do not compare directly.",
+                  _ids(has))
+
+
+def _cav_mixed_scopes(rows):
+    """Figures of one indicator whose scope or basis differ (with and without land-use fees)."""
+    parts = {"vi": [], "en": []}
+    hit = []
+    for col in ("scope", "basis"):
+        if col not in rows:
+            continue
+        values = rows[col].astype(object).where(rows[col].notna() & (rows[col].astype(object) != ""), "")
+        if values.nunique() < 2:
+            continue
+        hit.append(rows)
+        for lang in ("vi", "en"):
+            for code in sorted(set(values)):
+                sub = rows[values == code]
+                what = _variant_label(code, lang) if code else ("toàn bộ, như chỉ số" if lang == "vi"
+                                                               else "the indicator's whole")
+                parts[lang].append(f"{what}: {_figures_text(sub, lang)}")
+    if not hit:
+        return None
+    return Caveat("mixed_scopes",
+                  f"Cùng chỉ số nhưng phạm vi hoặc cách tính khác nhau ({'; '.join(parts['vi'])}); so sánh thận trọng.",
+                  f"One indicator, different scopes or bases ({'; '.join(parts['en'])}); compare with care.",
+                  _ids(rows))
+
+
+_VARIANT_LABELS: dict[str, tuple[str, str]] = {}
+
+
+def set_variant_labels(variants: pd.DataFrame) -> None:
+    """Labels of the scopes and bases in data/variants.csv, so caveats name them in words."""
+    _VARIANT_LABELS.clear()
+    for r in variants.itertuples():
+        _VARIANT_LABELS[str(r.variant_id)] = (str(r.label_vi), str(r.label_en))
+
+
+def _variant_label(code: str, lang: str) -> str:
+    if code not in _VARIANT_LABELS:
+        from . import paths
+        from .io import read_table
+        from .schema import VARIANTS
+
+        path = paths.DATA / "variants.csv"
+        if path.exists():
+            set_variant_labels(read_table(path, VARIANTS).frame)
+    vi, en = _VARIANT_LABELS.get(code, (code.replace("_", " "), code.replace("_", " ")))
+    return vi if lang == "vi" else en
 
 
 def _figures_text(sub, lang, *, extra=None) -> str:
@@ -382,6 +447,33 @@ def _cav_conflicting_values(rows):
                   f"{_listing(parts['en'], 'en')}. Both are kept.", tuple(ids))
 
 
+def successors_of(r) -> list[tuple[str, str]]:
+    """(successor id, whole or part) of a tidy row, from its successor_ids and successor_shares."""
+    ids = str(getattr(r, "successor_ids", "") or "") if _ok(getattr(r, "successor_ids", None)) else ""
+    shares = str(getattr(r, "successor_shares", "") or "") if _ok(getattr(r, "successor_shares", None)) else ""
+    ids_, shares_ = ids.split(";") if ids else [], shares.split(";") if shares else []
+    return [(i, shares_[k] if k < len(shares_) else "") for k, i in enumerate(ids_) if i]
+
+
+def successors_text(succ: list[tuple[str, str]], names: dict[str, str], lang: str) -> str:
+    """'Phường Long Biên (một phần) và Phường Bồ Đề (một phần)': where a unit went, in words."""
+    parts = []
+    for sid, share in succ:
+        name = names.get(sid) or _gazetteer_name(sid, lang)
+        if share == "part":
+            name += " (một phần)" if lang == "vi" else " (part)"
+        parts.append(name)
+    return _join(parts, lang)
+
+
+def _gazetteer_name(locality_id: str, lang: str) -> str:
+    """A unit's display name from the default gazetteer when no figure of it is at hand (never a raw id
+    when the gazetteer has the unit)."""
+    from .localities import gazetteer_names
+
+    return gazetteer_names(lang).get(locality_id, locality_id)
+
+
 def _names_of(df: pd.DataFrame, lang: str) -> dict[str, str]:
     first = df.drop_duplicates("locality_id")
     return {str(r.locality_id): _place(r, lang) for r in first.itertuples()}
@@ -394,16 +486,16 @@ def _cav_merged_2025(rows):
     parts = {"vi": [], "en": []}
     names = {lang: _names_of(rows, lang) for lang in ("vi", "en")}
     for r in sub.drop_duplicates("locality_id").itertuples():
-        succ = r.successor_id if _ok(r.successor_id) else ""
+        succ = successors_of(r)
         for lang in ("vi", "en"):
             name, end = _place(r, lang), _date(r.locality_valid_to, lang)
-            succ_name = names[lang].get(succ, succ)  # the id when the successor has no row here
+            into = successors_text(succ, names[lang], lang)
             if lang == "vi":
                 parts[lang].append(f"{name} kết thúc ngày {end}, " + (
-                    f"so sánh qua đơn vị kế thừa {succ_name}" if succ else "chưa ghi nhận đơn vị kế thừa"))
+                    f"nhập vào {into}" if succ else "chưa ghi nhận đơn vị kế thừa"))
             else:
                 parts[lang].append(f"{name} ended on {end}, " + (
-                    f"compared through its successor {succ_name}" if succ else "no successor is recorded"))
+                    f"merged into {into}" if succ else "no successor is recorded"))
     return Caveat("merged_2025",
                   f"Đơn vị đã kết thúc khi sắp xếp đơn vị hành chính năm 2025: {'; '.join(parts['vi'])}.",
                   f"Units that ended in the 2025 reorganisation: {'; '.join(parts['en'])}.", _ids(sub))
@@ -427,7 +519,7 @@ _CHECKS = {
     "upper_bound": _cav_upper_bound, "range": _cav_range, "flagged": _cav_flagged,
     "inferred_period": _cav_inferred_period, "spans_terms": _cav_spans_terms,
     "conflicting_values": _cav_conflicting_values, "merged_2025": _cav_merged_2025,
-    "mixed_metrics": _cav_mixed_metrics,
+    "mixed_metrics": _cav_mixed_metrics, "mixed_scopes": _cav_mixed_scopes,
 }
 
 
@@ -502,10 +594,28 @@ def term_view(df: pd.DataFrame, metric: str, *, figure_type="result") -> pd.Data
 def _related(df: pd.DataFrame, locality: str) -> tuple[list[str], list[str]]:
     """Units joined to `locality` by the 2025 reorganisation: (its successors, its predecessors)."""
     units = df.drop_duplicates("locality_id")
-    succ = {str(r.locality_id): (r.successor_id if _ok(r.successor_id) else "") for r in units.itertuples()}
+    succ = {str(r.locality_id): [s for s, _ in successors_of(r)] for r in units.itertuples()}
     after = successor_chain(succ, locality)
     before = sorted(lid for lid in succ if lid != locality and locality in successor_chain(succ, lid))
     return after, [lid for lid in before if lid not in after]
+
+
+def reorganisations(df: pd.DataFrame, figure_type: str = "result") -> pd.DataFrame:
+    """Every successor and its predecessors that both have figures of one indicator: the pairs a briefing
+    puts side by side across the 2025 reorganisation. Columns: successor_id, metric_id, predecessor_ids
+    (a tuple), shares (a tuple of whole/part, same order)."""
+    rows = df[df["figure_type"].astype(object) == figure_type] if figure_type else df
+    have = rows.groupby("metric_id", observed=True)["locality_id"].agg(lambda s: set(s.astype(str)))
+    units = rows.drop_duplicates("locality_id")
+    links = [(str(r.locality_id), s, share) for r in units.itertuples() for s, share in successors_of(r)]
+    out = []
+    for metric, present in have.items():
+        for succ in sorted({s for _, s, _ in links if s in present}):
+            preds = sorted((p, share) for p, s, share in links if s == succ and p in present)
+            if preds:
+                out.append({"successor_id": succ, "metric_id": str(metric),
+                            "predecessor_ids": tuple(p for p, _ in preds), "shares": tuple(sh for _, sh in preds)})
+    return pd.DataFrame(out, columns=["successor_id", "metric_id", "predecessor_ids", "shares"])
 
 
 def compare_terms(df: pd.DataFrame, metric: str, locality: str) -> pd.DataFrame:
@@ -573,6 +683,23 @@ def _through_caveat(rows: pd.DataFrame, locality: str, after: list[str], before:
                   "The 2025 reorganisation: " + "; ".join(msgs["en"]) + ".", _ids(rows))
 
 
+def compare_reorganisation(df: pd.DataFrame, successor: str, metric: str, *, figure_type="result") -> pd.DataFrame:
+    """A unit formed in the 2025 reorganisation beside its predecessors, on one indicator: their figures
+    (successor first), with a merged_2025 caveat that names the merge in words. The units differ in size,
+    so nothing is added up or derived."""
+    _, before = _related(df, successor)
+    rows = select(df, metric=metric, locality=[successor] + before, figure_type=figure_type)
+    order = {lid: i for i, lid in enumerate([successor] + before)}
+    rows = rows.assign(_o=rows["locality_id"].astype(str).map(order))
+    rows = rows.sort_values(["_o", "period_end", "figure_id"], kind="stable").drop(columns="_o")
+    found = caveats(rows)
+    present = set(rows["locality_id"].astype(str))
+    if present - {successor}:
+        found = _replace_caveat(found, _through_caveat(rows, successor, [], [b for b in before if b in present]))
+    rows.attrs = {"caveats": found}
+    return rows
+
+
 def _ok(text) -> bool:
     return isinstance(text, str) and text.strip() != ""
 
@@ -629,7 +756,8 @@ def _pick_result(target: pd.Series, results: pd.DataFrame) -> pd.Series | None:
     """The result a target is judged by: same period end first, else the latest one in its period."""
     start, end = target["period_start"], target["period_end"]
     cand = results[(results["locality_id"] == target["locality_id"]) & (results["metric_id"] == target["metric_id"])
-                   & (results["period_start"] <= end) & (results["period_end"] >= start)]
+                   & (results["period_start"] <= end) & (results["period_end"] >= start)
+                   & _same(results["scope"], target["scope"]) & _same(results["basis"], target["basis"])]
     if cand.empty:
         return None
     order = pd.DataFrame({
@@ -639,6 +767,18 @@ def _pick_result(target: pd.Series, results: pd.DataFrame) -> pd.Series | None:
     best = order.sort_values(["same_end", "within", "end", "same_start", "figure_id"],
                              ascending=[False, False, False, False, True], kind="stable").index[0]
     return cand.loc[best]
+
+
+def _same(column: pd.Series, value) -> pd.Series:
+    """Rows whose cell equals `value`, an empty cell matching an empty value (a scope or basis)."""
+    cells = column.astype(object).where(column.notna(), "")
+    return cells == ("" if value is None or pd.isna(value) else str(value))
+
+
+def _interim(target: pd.Series, result: pd.Series) -> bool:
+    """A result that ends before its target's period does, for anything but a flow (which compares per
+    year): a 2021–2025 growth target cannot be met or missed by 2023."""
+    return str(target["kind"]) != "flow" and result["period_end"] < target["period_end"]
 
 
 def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
@@ -661,8 +801,11 @@ def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
         if r is not None:
             used_results.add(r.name)
             pairs.append((t, r))
-        records.append(_tvr_row(t, cv.loc[idx], t["qualifier"], achieved, None if r is None else r["qualifier"],
-                                str(t["direction"]), t["figure_id"], None if r is None else r["figure_id"], "target"))
+        record = _tvr_row(t, cv.loc[idx], t["qualifier"], achieved, None if r is None else r["qualifier"],
+                          str(t["direction"]), t["figure_id"], None if r is None else r["figure_id"], "target")
+        if r is not None and _interim(t, r):
+            record["status"] = "interim"
+        records.append(record)
     implicit = results[~results.index.isin(used_results)]
     kind = implicit["kind"].astype(object)
     for idx, r in implicit[kind == "pct_of_plan"].iterrows():
@@ -698,11 +841,14 @@ def _pair_periods_caveat(pairs) -> Caveat | None:
             place, metric = display_name(str(t["locality_name"]), str(t["level"]), lang), _metric_label(t, lang)
             tp = _period(t["period_start"], t["period_end"], lang)
             rp = _period(r["period_start"], r["period_end"], lang)
+            interim = _interim(t, r)
             if lang == "vi":
-                how = "so sánh bình quân mỗi năm" if flow else "so sánh như in"
+                how = ("so sánh bình quân mỗi năm" if flow else
+                       "kết quả giữa kỳ, chưa đánh giá đạt hay không" if interim else "so sánh như in")
                 parts[lang].append(f"{place}, {metric}: chỉ tiêu {tp}, kết quả {rp} ({how})")
             else:
-                how = "compared per year" if flow else "compared as printed"
+                how = ("compared per year" if flow else
+                       "an interim result, not judged met or missed" if interim else "compared as printed")
                 parts[lang].append(f"{place}, {metric}: target {tp}, result {rp} ({how})")
         ids += [str(t["figure_id"]), str(r["figure_id"])]
     if not ids:

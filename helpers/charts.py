@@ -177,11 +177,14 @@ def _no_data(ax, lang):
 
 # ---------------------------------------------------------------- charts
 
-def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result", lang: str | None = None,
-                title: str | None = None, ax=None, size: str = "slide"):
-    """One metric across congress terms, a line per locality (flows per year so terms compare)."""
+def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result", localities=None,
+                lang: str | None = None, title: str | None = None, ax=None, size: str = "slide"):
+    """One metric across congress terms, a line per locality (flows per year so terms compare);
+    `localities` limits it to those units."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
+    if localities is not None:
+        data = analysis.select(data, locality=list(localities), figure_type=None)
     view = analysis.term_view(data, metric, figure_type=figure_type)
     rows = analysis.select(data, metric=metric, figure_type=figure_type)
     if view.empty:
@@ -215,11 +218,14 @@ def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result",
 
 
 def localities_chart(data: pd.DataFrame, *, metric: str, term: str | None = None, figure_type: str = "result",
-                     lang: str | None = None, title: str | None = None, ax=None, size: str = "slide"):
-    """Localities side by side on one metric: one dot per figure, annualised for flows, period in the label."""
+                     localities=None, lang: str | None = None, title: str | None = None, ax=None,
+                     size: str = "slide"):
+    """Localities side by side on one metric: one dot per figure, annualised for flows, period in the label;
+    `localities` limits it to those units (a new unit and its predecessors)."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
-    rows = analysis.select(data, metric=metric, term=term, figure_type=figure_type)
+    rows = analysis.select(data, metric=metric, term=term, figure_type=figure_type,
+                           locality=None if localities is None else list(localities))
     if rows.empty:
         _no_data(ax, lang)
         return ax
@@ -248,9 +254,20 @@ def localities_chart(data: pd.DataFrame, *, metric: str, term: str | None = None
     return ax
 
 
-_REF_SHORT = {"plan": ("KH", "plan"), "plan_district": ("KH quận giao", "district plan"),
-              "plan_city": ("DT thành phố", "city estimate"), "plan_province": ("DT tỉnh", "prov. estimate"),
+_REF_SHORT = {"plan": ("KH", "plan"), "estimate": ("DT", "estimate"), "quota": ("CT giao", "quota"),
               "congress_target": ("CT Đại hội", "congress target")}
+_OWNER_SHORT = {"own": ("", ""), "district": ("quận giao", "district"), "city": ("TP giao", "city"),
+                "province": ("tỉnh giao", "province"), "higher": ("cấp trên giao", "higher level")}
+
+
+def reference_short(reference, owner, lang: str) -> str:
+    """'DT TP giao' / 'city estimate': the short label of a % of plan figure's reference at its dot."""
+    idx = 0 if lang == "vi" else 1
+    ref = _REF_SHORT.get(str(reference), ("", ""))[idx]
+    who = _OWNER_SHORT.get(str(owner), ("", ""))[idx]
+    if not ref or not who:
+        return ref
+    return f"{ref} {who}" if lang == "vi" else f"{who} {ref}"
 
 
 def plan_chart(data: pd.DataFrame, *, metrics: list[str], lang: str | None = None, title: str | None = None,
@@ -273,7 +290,7 @@ def plan_chart(data: pd.DataFrame, *, metrics: list[str], lang: str | None = Non
             x = periods.index(p) + (k - (n - 1) / 2) * 0.3
             colour = colour_of(r["locality_id"])
             draw_figure(ax, x, r["value"], qualifier=r["qualifier"], flagged=pd.notna(r["flag"]), colour=colour, size=110)
-            ref = _REF_SHORT.get(str(r["reference"]), ("", ""))[idx]
+            ref = reference_short(r["reference"], r["reference_owner"], lang)
             text = f"{fmt_figure(r['value'], None, r['qualifier'], lang, '%')}\n{names[r['locality_id']]}" + (
                 f"\n{ref}" if ref else "")
             # one dot: label above; several: the left half labelled leftwards, the right half rightwards
@@ -332,8 +349,8 @@ def targets_chart(data: pd.DataFrame, *, lang: str | None = None, title: str | N
 
 
 def _status_text(status: str, lang: str) -> str:
-    vi = {"exceeded": "vượt", "met": "đạt", "missed": "chưa đạt", "no_result": "chưa có kết quả"}
-    en = {"exceeded": "exceeded", "met": "met", "missed": "missed", "no_result": "no result"}
+    vi = {"exceeded": "vượt", "met": "đạt", "missed": "chưa đạt", "interim": "giữa kỳ", "no_result": "chưa có kết quả"}
+    en = {"exceeded": "exceeded", "met": "met", "missed": "missed", "interim": "interim", "no_result": "no result"}
     return (vi if lang == "vi" else en)[status]
 
 

@@ -241,65 +241,118 @@ def _fig(obj):
     return obj if hasattr(obj, "savefig") else obj.figure
 
 
-def briefing_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
-    """The standard set, chosen from what the data holds, so a new article needs no code change."""
+def pack_rules(data_dir=None) -> dict[str, dict]:
+    """data/pack.csv: which charts the data earns (thresholds) and their captions, keyed by chart kind.
+    A rule missing from the file is a chart the pack leaves out."""
+    from .io import read_table
+    from .schema import PACK
+
+    path = Path(data_dir or paths.DATA) / "pack.csv"
+    if not path.exists():
+        path = paths.DATA / "pack.csv"  # a data folder without rules gets the project's
+    frame = read_table(path, PACK).frame
+    rules = {}
+    for r in frame.to_dict("records"):
+        r["min_localities"] = int(float(r["min_localities"] or 1))
+        r["min_terms"] = int(float(r["min_terms"] or 1))
+        rules[r["chart"]] = r
+    return rules
+
+
+def _stem(*parts: str) -> str:
+    """A file stem from the chart kind and the ids it shows: stable whatever else the data holds."""
+    return "--".join(p.replace("_", "-") for p in parts)
+
+
+def briefing_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = None) -> list[Chart]:
+    """The pack's charts, each earned by what the data holds under the rules of data/pack.csv: no
+    indicator or locality is named here, so a new article, locality or indicator needs no code change."""
     from . import charts
 
-    vi = lang == "vi"
+    rules = pack_rules() if rules is None else rules
     out: list[Chart] = []
+    caption = lambda kind: rules[kind]["caption_vi" if lang == "vi" else "caption_en"]  # noqa: E731
 
-    def add(stem, title, caption, draw, rows):
+    def add(stem, kind, draw, rows, found=None):
         if not rows.empty:
-            out.append(Chart(stem, title, caption, draw, rows, analysis.caveats(rows)))
+            out.append(Chart(stem, "", caption(kind), draw, rows, analysis.caveats(rows) if found is None else found))
 
-    plan_metrics = {
-        "budget": [m for m in ("budget_revenue_pct_plan", "budget_revenue_excl_land_pct_plan")],
-        "party": ["party_members_admitted_pct_plan"],
-        "military": ["military_recruitment_pct_quota"],
-    }
-    titles = {
-        "budget": ("Thu ngân sách so với kế hoạch, dự toán", "Budget revenue against plan and estimates"),
-        "party": ("Kết nạp đảng viên so với kế hoạch", "New Party members against plan"),
-        "military": ("Giao quân so với chỉ tiêu", "Military recruitment against quota"),
-    }
-    for i, (key, metrics) in enumerate(plan_metrics.items()):
-        rows = analysis.select(df, metric=metrics)
-        title = titles[key][0 if vi else 1]
-        add(f"{i + 1:02d}-{key}-vs-plan", title,
-            ("Mỗi chấm là một số liệu in trong bài, ghi rõ mốc so sánh; đường đứt nét là 100%." if vi else
-             "Each dot is a printed figure, labelled with what it is measured against; the dashed line is 100%."),
-            Plot(charts.plan_chart, df, dict(metrics=metrics, lang=lang, title=title)), rows)
-    n = len(out)
-    for j, metric in enumerate(("party_members_admitted", "military_recruits")):
-        rows = analysis.select(df, metric=metric)
-        add(f"{n + j + 1:02d}-{metric.replace('_', '-')}-by-term", "", (
-            "Số mỗi năm, để nhiệm kỳ, nửa nhiệm kỳ và một năm so sánh được với nhau." if vi else
-            "Per year, so that a whole term, half a term and a single year compare."),
-            Plot(charts.terms_chart, df, dict(metric=metric, lang=lang)), rows)
-    n = len(out)
-    social = analysis.select(df, category="culture_society")
-    counts = social.groupby("metric_id", observed=True)["locality_id"].nunique()
-    for j, metric in enumerate(sorted(counts[counts >= 2].index)):
-        rows = analysis.select(df, metric=metric)
-        add(f"{n + j + 1:02d}-{metric.replace('_', '-')}", "", (
-            "Các địa phương có số liệu cho chỉ số này; nhãn ghi thời kỳ của từng số." if vi else
-            "Every locality with a figure for this metric; each label gives the figure's period."),
-            Plot(charts.localities_chart, df, dict(metric=metric, lang=lang)), rows)
-    tvr = analysis.targets_vs_results(df)
-    used = df[df["figure_id"].isin(set(tvr["target_figure_id"].dropna()) | set(tvr["result_figure_id"].dropna()))]
-    add(f"{len(out) + 1:02d}-targets-vs-results", "", (
-        "Kết quả so với chỉ tiêu; số liệu dạng % kế hoạch dùng mốc 100%." if vi else
-        "Results against targets; figures given as % of plan use 100% as the target."),
-        Plot(charts.targets_chart, df, dict(lang=lang)), used)
-    for lid in df.drop_duplicates("locality_id").sort_values(["tier", "locality_id"])["locality_id"]:
-        rows = analysis.select(df, locality=lid, figure_type=None)
-        add(f"scorecard-{lid}", "", ("Mọi số liệu của địa phương, mỗi ô một chỉ số." if vi else
-                                     "Every figure of the locality, one panel per metric."),
-            Plot(charts.scorecard, df, dict(locality=lid, lang=lang)), rows)
-    add("coverage", "", ("Ô trống: chưa có số liệu cho chỉ số đó ở địa phương và nhiệm kỳ đó." if vi else
-                         "Empty cell: no figure for that metric, locality and term."),
-        Plot(charts.coverage_heatmap, df, dict(lang=lang)), df)
+    if "across_terms" in rules:
+        for metric, lids in across_term_pairs(df, rules["across_terms"]["min_terms"]).items():
+            rows = analysis.select(df, metric=metric, locality=lids)
+            add(_stem("across-terms", metric), "across_terms",
+                Plot(charts.terms_chart, df, dict(metric=metric, localities=lids, lang=lang)), rows[rows["term"].notna()])
+    if "localities" in rules:
+        for metric in shared_indicators(df, rules["localities"]["min_localities"]):
+            add(_stem("localities", metric), "localities",
+                Plot(charts.localities_chart, df, dict(metric=metric, lang=lang)), analysis.select(df, metric=metric))
+    if "reorganisation" in rules:
+        for r in analysis.reorganisations(df).itertuples():
+            units = [r.successor_id, *r.predecessor_ids]
+            if len(units) < rules["reorganisation"]["min_localities"]:
+                continue
+            rows = analysis.compare_reorganisation(df, r.successor_id, r.metric_id)
+            add(_stem("reorganisation", r.successor_id, r.metric_id), "reorganisation",
+                Plot(charts.localities_chart, df, dict(metric=r.metric_id, localities=units, lang=lang)), rows,
+                rows.attrs["caveats"])
+    if "targets" in rules:
+        tvr = analysis.targets_vs_results(df)
+        used = df[df["figure_id"].isin(set(tvr["target_figure_id"].dropna()) | set(tvr["result_figure_id"].dropna()))]
+        add("targets-vs-results", "targets", Plot(charts.targets_chart, df, dict(lang=lang)), used,
+            tvr.attrs.get("caveats"))
+    if "scorecard" in rules:
+        for lid in df.drop_duplicates("locality_id").sort_values(["tier", "locality_id"])["locality_id"]:
+            rows = analysis.select(df, locality=lid, figure_type=None)
+            add(_stem("scorecard", lid), "scorecard", Plot(charts.scorecard, df, dict(locality=lid, lang=lang)), rows)
+    if "coverage" in rules:
+        add("coverage", "coverage", Plot(charts.coverage_heatmap, df, dict(lang=lang)), df)
     return out
+
+
+def across_term_pairs(df: pd.DataFrame, min_terms: int = 2) -> dict[str, list[str]]:
+    """Indicator -> the localities whose results fall in `min_terms` terms or more: the comparisons across
+    terms the data makes possible."""
+    rows = df[(df["figure_type"].astype(object) == "result") & df["term"].notna()]
+    terms = rows.groupby(["metric_id", "locality_id"], observed=True)["term"].nunique()
+    terms = terms[terms >= min_terms]
+    out: dict[str, list[str]] = {}
+    for (metric, lid) in sorted(terms.index):
+        out.setdefault(str(metric), []).append(str(lid))
+    return out
+
+
+def shared_indicators(df: pd.DataFrame, min_localities: int = 2) -> list[str]:
+    """Indicators whose results come from `min_localities` localities or more."""
+    rows = df[df["figure_type"].astype(object) == "result"]
+    counts = rows.groupby("metric_id", observed=True)["locality_id"].nunique()
+    return sorted(str(m) for m in counts[counts >= min_localities].index)
+
+
+def left_out(df: pd.DataFrame, specs: list[Chart], lang: str = "vi") -> pd.DataFrame:
+    """Indicators with results that no comparison chart shows, and why: the index says what was left out."""
+    shown = {m for spec in specs if not spec.stem.startswith(("scorecard", "coverage", "targets"))
+             for m in spec.rows["metric_id"].astype(str)}
+    rows = df[df["figure_type"].astype(object) == "result"]
+    out = []
+    vi = lang == "vi"
+    for metric, g in rows.groupby("metric_id", observed=True, sort=True):
+        if str(metric) in shown:
+            continue
+        n_loc, n_terms = g["locality_id"].nunique(), g["term"].dropna().nunique()
+        label_ = str(g["label_vi" if vi else "label_en"].iloc[0])
+        why = (f"một địa phương ({n_loc}), một nhiệm kỳ: chưa có gì để so sánh" if vi else
+               f"one locality ({n_loc}), one term: nothing to compare yet")
+        if g["term"].isna().all():
+            why = "không thuộc nhiệm kỳ nào" if vi else "outside every term"
+        out.append({"metric_id": str(metric), "label": label_, "figures": len(g), "localities": n_loc,
+                    "terms": n_terms, "reason": why})
+    no_term = df[df["term"].isna()]
+    for r in no_term.itertuples():
+        out.append({"metric_id": str(r.metric_id), "label": str(r.label_vi if vi else r.label_en), "figures": 1,
+                    "localities": 1, "terms": 0,
+                    "reason": (f"số liệu {r.figure_id} nằm ngoài mọi nhiệm kỳ" if vi else
+                               f"figure {r.figure_id} lies outside every term")})
+    return pd.DataFrame(out, columns=["metric_id", "label", "figures", "localities", "terms", "reason"])
 
 
 def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, today: date | None = None,
@@ -328,11 +381,12 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
         work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
         try:
             with pack_style(lang):
-                specs = pack_charts(df, lang)
+                specs = pack_charts(df, lang, pack_rules(data_dir))
+            omitted = left_out(df, specs, lang)
             built = render_charts(specs, work, lang, say, pool=pool)
             say("Writing the workbook and index.html …")
-            write_workbook(work / "briefing.xlsx", built, df, lang)
-            write_index(work / "index.html", built, report, lang, stamp)
+            write_workbook(work / "briefing.xlsx", built, df, lang, omitted)
+            write_index(work / "index.html", built, report, lang, stamp, omitted)
             target = _publish(work, out_root, stamp)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)  # render_charts has stopped every worker by now
@@ -368,9 +422,9 @@ def pack_style(lang: str = "vi"):
             yield
 
 
-def pack_charts(df: pd.DataFrame, lang: str = "vi") -> list[Chart]:
+def pack_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = None) -> list[Chart]:
     """The pack's charts, each with a file stem of its own that cannot leave the export folder."""
-    specs, taken = briefing_charts(df, lang), set()
+    specs, taken = briefing_charts(df, lang, rules), set()
     for spec in specs:
         spec.stem = _unique(safe_stem(spec.stem), taken)  # two charts never share (or overwrite) a file
     return specs
@@ -600,9 +654,10 @@ def _sheet_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def write_workbook(path: Path, built, df: pd.DataFrame, lang: str) -> None:
-    """A sheet per chart (its numbers) and a sources sheet with every article and evidence excerpt used."""
-    used, sheets, taken = set(), {}, {"nguon-sources"}
+def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.DataFrame | None = None) -> None:
+    """A sheet per chart (its numbers), a sources sheet with every article and evidence excerpt used, and
+    the indicators no comparison shows, with why."""
+    used, sheets, taken = set(), {}, {"nguon-sources", "bo-ra-left-out"}
     for spec, _ in built:
         sheets[_sheet_name(spec.stem, taken)] = numbers_table(spec.rows)
         used |= set(spec.rows["figure_id"])
@@ -612,10 +667,12 @@ def write_workbook(path: Path, built, df: pd.DataFrame, lang: str) -> None:
     sources = src[cols].copy()
     sources["figure_id"] = sources["figure_id"].astype(str)
     sheets["nguon-sources"] = sources  # neutralised by write_xlsx
+    if omitted is not None and not omitted.empty:
+        sheets["bo-ra-left-out"] = omitted
     write_xlsx(path, sheets, when=workbook_date(src))
 
 
-def write_index(path: Path, built, report, lang: str, stamp: str) -> None:
+def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.DataFrame | None = None) -> None:
     """A self-contained page: each chart with its title, caption, sources, caveats and downloads."""
     vi = lang == "vi"
     e = html.escape
@@ -643,5 +700,11 @@ def write_index(path: Path, built, report, lang: str, stamp: str) -> None:
             f"<p><b>{'Nguồn' if vi else 'Sources'}</b></p><ul>{sources}</ul>"
             + (f"<p><b>{'Lưu ý khi so sánh' if vi else 'Caveats'}</b></p><ul class='caveats'>{cav}</ul>" if cav else "")
             + f"<p class='files'>{links}</p></figcaption></figure>")
+    if omitted is not None and not omitted.empty:
+        parts.append(f"<section id='left-out'><h2>{e('Chưa có biểu đồ so sánh' if vi else 'Left out of the comparisons')}</h2>"
+                     f"<p>{e('Các chỉ số dưới đây có số liệu nhưng chưa đủ để so sánh; chúng vẫn có trong hồ sơ từng địa phương.' if vi else 'These indicators have figures but not enough to compare; they still appear in each locality’s scorecard.')}</p><ul>")
+        parts += [f"<li><b>{e(r.label)}</b> (<code>{e(r.metric_id)}</code>, {r.figures} "
+                  f"{e('số liệu' if vi else 'figures')}): {e(r.reason)}</li>" for r in omitted.itertuples()]
+        parts.append("</ul></section>")
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")

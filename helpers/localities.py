@@ -19,12 +19,29 @@ def display_name(name: str, level: str, lang: str = "vi") -> str:
     return f"{_KIND_VI[level]} {name}" if lang == "vi" else f"{name} {_KIND_EN[level]}"
 
 
-def successor_chain(successors: dict[str, str], locality_id: str) -> list[str]:
-    """Every later unit a locality was merged into, oldest first (stops on a loop)."""
-    chain, seen = [], {locality_id}
-    nxt = successors.get(locality_id) or ""
-    while nxt and nxt not in seen:
-        chain.append(nxt)
-        seen.add(nxt)
-        nxt = successors.get(nxt) or ""
+def successor_chain(successors: dict[str, list[str]], locality_id: str) -> list[str]:
+    """Every later unit a locality went into, wholly or in part, nearest first (a split gives several;
+    a loop stops)."""
+    chain, seen, queue = [], {locality_id}, [locality_id]
+    while queue:
+        current = queue.pop(0)
+        nxt = successors.get(current) or []
+        for s in ([nxt] if isinstance(nxt, str) else nxt):
+            if s and s not in seen:
+                chain.append(s)
+                seen.add(s)
+                queue.append(s)
     return chain
+
+
+def gazetteer_names(lang: str = "vi", data_dir=None) -> dict[str, str]:
+    """Display names of every unit in the gazetteer, for text that names a unit with no figure at hand."""
+    from . import paths
+    from .io import read_table
+    from .schema import LOCALITIES
+
+    path = (paths.DATA if data_dir is None else data_dir) / "localities.csv"
+    if not path.exists():
+        return {}
+    frame = read_table(path, LOCALITIES).frame
+    return {str(r.locality_id): display_name(str(r.name), str(r.level), lang) for r in frame.itertuples()}

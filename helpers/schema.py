@@ -92,6 +92,15 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
         "province": ("Tỉnh giao", "Set by the province"),
         "higher": ("Cấp trên giao (không nêu rõ)", "Set by a higher level (not named)"),
     },
+    # The kinds of chart data/pack.csv can admit into the briefing pack.
+    "chart": {
+        "across_terms": ("Một chỉ số qua các nhiệm kỳ", "One indicator across terms"),
+        "localities": ("Các địa phương cạnh nhau", "Localities side by side"),
+        "reorganisation": ("Đơn vị mới và các đơn vị tiền thân", "A new unit and its predecessors"),
+        "targets": ("Kết quả so với chỉ tiêu", "Results against targets"),
+        "scorecard": ("Hồ sơ một địa phương", "One locality's scorecard"),
+        "coverage": ("Độ phủ số liệu", "What the data covers"),
+    },
     # How much of a unit went into its successor in a reorganisation.
     "share": {
         "whole": ("Toàn bộ", "Whole"),
@@ -251,7 +260,16 @@ VARIANTS = Table("variants", "data/variants.csv", "Scopes and bases that tell re
     Field("definition_en", "text", "What it includes or how it is measured.", True),
 ))
 
-INPUT_TABLES = (ARTICLES, LOCALITIES, SUCCESSIONS, METRICS, VARIANTS, ANNOTATIONS)
+PACK = Table("pack", "data/pack.csv", "The briefing pack's rules: which charts the data earns, with their captions. The pack names no indicator or locality; it draws every chart a rule admits.", (
+    Field("chart", "vocab", "The kind of chart the rule admits.", True, vocab="chart"),
+    Field("figure_type", "vocab", "The figures it draws: result or target (empty: both).", vocab="figure_type"),
+    Field("min_localities", "amount", "Localities an indicator needs before the chart is drawn.", True),
+    Field("min_terms", "amount", "Terms one locality needs before the chart is drawn (across_terms).", True),
+    Field("caption_vi", "text", "Caption under the chart, Vietnamese.", True),
+    Field("caption_en", "text", "Caption under the chart, English.", True),
+))
+
+INPUT_TABLES = (ARTICLES, LOCALITIES, SUCCESSIONS, METRICS, VARIANTS, ANNOTATIONS, PACK)
 
 
 @dataclass(frozen=True)

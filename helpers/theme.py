@@ -21,7 +21,8 @@ FONT = "DejaVu Sans"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#882255", "#000000",
            "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#AA4499"]
 NEUTRAL = "#777777"
-STATUS_COLOURS = {"exceeded": "#009E73", "met": "#0072B2", "missed": "#D55E00", "no_result": "#999999"}
+STATUS_COLOURS = {"exceeded": "#009E73", "met": "#0072B2", "missed": "#D55E00", "interim": "#E69F00",
+                  "no_result": "#999999"}
 # Inches. Slides are 16:9; the A4 size fits the text width of a portrait page.
 SIZES = {"slide": (11.0, 6.1875), "a4": (6.3, 4.4)}
 RC = {

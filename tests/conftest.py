@@ -25,20 +25,20 @@ ARTICLE = {"article_id": "bai-thu", "title": "Bài thử", "publisher": "Báo Th
            "text_file": "bai-thu.txt", "notes": ""}
 LOCALITY_ROWS = [
     {"locality_id": "tp-thu", "name": "Thử", "level": "municipality", "parent_id": "", "province_id": "tp-thu",
-     "valid_from": "", "valid_to": "", "successor_id": "", "validity_source": "", "notes": ""},
+     "valid_from": "", "valid_to": "", "official_code": "", "validity_source": "", "notes": ""},
     {"locality_id": "phuong-a", "name": "Phường A", "level": "ward", "parent_id": "tp-thu", "province_id": "tp-thu",
-     "valid_from": "", "valid_to": "", "successor_id": "", "validity_source": "", "notes": ""},
+     "valid_from": "", "valid_to": "", "official_code": "", "validity_source": "", "notes": ""},
 ]
 METRIC_ROWS = [
     {"metric_id": "budget_revenue_pct_plan", "label_vi": "Thu ngân sách so với kế hoạch", "label_en": "Budget revenue as % of plan",
      "category": "economy_budget", "unit": "%", "kind": "pct_of_plan", "direction": "higher",
      "definition_vi": "d", "definition_en": "d", "example": "đạt 118% kế hoạch"},
-    {"metric_id": "party_members_admitted", "label_vi": "Số đảng viên mới kết nạp", "label_en": "New Party members",
+    {"metric_id": "party_members_admitted_count", "label_vi": "Số đảng viên mới kết nạp", "label_en": "New Party members",
      "category": "party_building", "unit": "người", "kind": "flow", "direction": "higher",
      "definition_vi": "d", "definition_en": "d", "example": "kết nạp được 711 đảng viên"},
     {"metric_id": "poverty_rate_pct", "label_vi": "Tỷ lệ hộ nghèo", "label_en": "Poverty rate", "category": "culture_society",
      "unit": "%", "kind": "share", "direction": "lower", "definition_vi": "d", "definition_en": "d", "example": "0,58%"},
-    {"metric_id": "party_members_total", "label_vi": "Tổng số đảng viên", "label_en": "Party members", "category": "party_building",
+    {"metric_id": "party_members_count", "label_vi": "Tổng số đảng viên", "label_en": "Party members", "category": "party_building",
      "unit": "người", "kind": "level", "direction": "neutral", "definition_vi": "d", "definition_en": "d", "example": "7.210"},
 ]
 
@@ -55,10 +55,10 @@ def fig(**over) -> dict:
 
 GOOD_ROWS = [
     fig(),
-    fig(metric_id="party_members_admitted", value="711", unit="đảng viên", period_start="2016", period_end="2020",
+    fig(metric_id="party_members_admitted_count", value="711", unit="đảng viên", period_start="2016", period_end="2020",
         reference="", evidence="kết nạp được 711 đảng viên"),
     fig(metric_id="poverty_rate_pct", value="0,58", reference="", evidence="Tỷ lệ hộ nghèo giảm còn 0,58%"),
-    fig(metric_id="party_members_total", value="7210", unit="người", reference="", period_start="2023-04",
+    fig(metric_id="party_members_count", value="7210", unit="người", reference="", period_start="2023-04",
         period_end="2023-04", evidence="Tổng số đảng viên 7.210 đồng chí"),
 ]
 
@@ -98,10 +98,11 @@ def make_data(tmp_path):
 @pytest.fixture
 def seeds() -> Path:
     """The five source articles; tests that need them skip with a clear reason where absent."""
-    d = paths.texts_dir()
-    if not d.is_dir() or not any(d.glob("*.txt")):
-        pytest.skip(f"article texts not found in {d}: set LOCALITY_TEXTS to the folder with the seed .txt files")
-    return d
+    found = [d for d in paths.texts_dirs() if d.is_dir() and any(d.glob("*.txt"))]
+    if not found:
+        pytest.skip(f"article texts not found in {paths.texts_dir()}: set LOCALITY_TEXTS to the folders with the "
+                    "article .txt files (../shared/seeds and ../shared/articles), joined by ':'")
+    return os.pathsep.join(str(d) for d in found)
 
 
 @pytest.fixture

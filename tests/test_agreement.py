@@ -15,21 +15,21 @@ TEXT = ("Năm 2021 đạt 118% kế hoạch. Kết nạp 40 đảng viên, đạ
 
 A = [
     fig(annotator="an"),  # 118% of plan
-    fig(annotator="an", metric_id="party_members_admitted", value="40", unit="người", reference="",
+    fig(annotator="an", metric_id="party_members_admitted_count", value="40", unit="người", reference="",
         evidence="Kết nạp 40 đảng viên"),
     fig(annotator="an", metric_id="poverty_rate_pct", value="0,58", reference="", evidence="Tỷ lệ hộ nghèo còn 0,58%"),
-    fig(annotator="an", metric_id="party_members_total", value="7210", unit="người", reference="",
+    fig(annotator="an", metric_id="party_members_count", value="7210", unit="người", reference="",
         evidence="Tổng số đảng viên 7.210 đồng chí"),
-    fig(annotator="an", metric_id="party_members_total", value="67", unit="người", reference="",
+    fig(annotator="an", metric_id="party_members_count", value="67", unit="người", reference="",
         evidence="Có 67 tổ chức cơ sở đảng"),
 ]
 B = [
     fig(annotator="binh"),  # the same
-    fig(annotator="binh", metric_id="party_members_admitted", value="40", unit="đảng viên", reference="",
+    fig(annotator="binh", metric_id="party_members_admitted_count", value="40", unit="đảng viên", reference="",
         period_start="2021-01", period_end="2021-06", evidence="Kết nạp 40 đảng viên"),  # unit and period differ
     fig(annotator="binh", metric_id="poverty_rate_pct", value="0,85", reference="",
         evidence="Tỷ lệ hộ nghèo còn 0,58%"),  # a typo: same slot, value differs
-    fig(annotator="binh", metric_id="party_members_admitted", value="7210", unit="người", reference="",
+    fig(annotator="binh", metric_id="party_members_admitted_count", value="7210", unit="người", reference="",
         evidence="Tổng số đảng viên 7.210"),  # same printed figure, another metric
     fig(annotator="binh", value="120", evidence="đạt 120% kế hoạch"),  # A left this one out
 ]
@@ -78,9 +78,9 @@ def test_kappa_worked_by_hand(files):
     data, texts, a, b = files
     result = agreement(a, b, data_dir=data, texts=texts)
     assert result.labels == (
-        ["budget_revenue_pct_plan", "party_members_admitted", "poverty_rate_pct", "party_members_total",
-         "party_members_total", NOT_RECORDED],
-        ["budget_revenue_pct_plan", "party_members_admitted", "poverty_rate_pct", "party_members_admitted",
+        ["budget_revenue_pct_plan", "party_members_admitted_count", "poverty_rate_pct", "party_members_count",
+         "party_members_count", NOT_RECORDED],
+        ["budget_revenue_pct_plan", "party_members_admitted_count", "poverty_rate_pct", "party_members_admitted_count",
          NOT_RECORDED, "budget_revenue_pct_plan"])
     assert result.kappa == (pytest.approx(0.4), pytest.approx(0.5), pytest.approx(1 / 6))
 

@@ -41,7 +41,7 @@ def F(**over) -> dict:
 
 def members(value, start, end, **over):
     """New Party members admitted (a flow, higher is better) at phuong-a."""
-    return F(**{"metric_id": "party_members_admitted", "value": str(value), "unit": "người", "reference": "",
+    return F(**{"metric_id": "party_members_admitted_count", "value": str(value), "unit": "người", "reference": "",
                 "period_start": start, "period_end": end, **over})
 
 
@@ -95,7 +95,7 @@ def test_annualise_refuses_an_empty_period(months):
 
 def test_comparable_is_per_year_for_flows_only(frame):
     df = frame([members(711, "2016", "2020"), members(40, "2021-01", "2023-06"), members(175, "2023", "2023"),
-                F(metric_id="party_members_total", value="7210", unit="người", reference="", period_start="2023-04",
+                F(metric_id="party_members_count", value="7210", unit="người", reference="", period_start="2023-04",
                   period_end="2023-04"),
                 members(10, "2021", "2022", value_high="20")])
     assert analysis.comparable(df).tolist() == pytest.approx([142.2, 16.0, 175.0, 7210.0, 5.0])
@@ -110,7 +110,7 @@ def test_select_filters_values_lists_and_figure_type(frame):
     assert len(analysis.select(df)) == 3  # results only by default
     assert len(analysis.select(df, figure_type=None)) == 4
     assert analysis.select(df, figure_type="target")["value"].tolist() == [50.0]
-    assert analysis.select(df, metric="party_members_admitted", tier="district")["value"].tolist() == [40.0]
+    assert analysis.select(df, metric="party_members_admitted_count", tier="district")["value"].tolist() == [40.0]
     assert analysis.select(df, locality=["phuong-a", "quan-b"], term="2020-2025")["value"].tolist() == [40.0, 0.58]
     assert analysis.select(df, locality=("quan-b", "phuong-c"), term="2020–2025")["value"].tolist() == [40.0]
     assert analysis.select(df, term=["2015–2020"], level="ward")["value"].tolist() == [711.0]
@@ -127,7 +127,7 @@ def test_term_view_places_figures_in_terms_and_summarises_cells(frame):
     df = frame([members(711, "2016", "2020"), members(40, "2021-01", "2023-06"),
                 members(175, "2023", "2023", qualifier="hơn"), members(30, "2020", "2020", locality_id="quan-b"),
                 members(12, "2026", "2026", locality_id="quan-b")])
-    view = analysis.term_view(df, "party_members_admitted")
+    view = analysis.term_view(df, "party_members_admitted_count")
     assert list(view.columns) == ["locality_id", "locality_name", "level", "tier", "term", "value", "low", "high",
                                   "n_figures", "figure_ids", "qualifier", "reference"]
     assert list(zip(view["locality_id"], view["term"].astype(str))) == [
@@ -158,7 +158,7 @@ def test_term_view_of_a_metric_without_figures_is_empty(frame):
 def test_compare_terms_change_from_the_previous_term_with_a_figure(frame):
     df = frame([members(711, "2016", "2020"), members(40, "2021-01", "2023-06"), members(175, "2023", "2023"),
                 members(191, "2026", "2026"), members(5, "2021", "2021", locality_id="quan-b")])
-    out = analysis.compare_terms(df, "party_members_admitted", "phuong-a")
+    out = analysis.compare_terms(df, "party_members_admitted_count", "phuong-a")
     assert out["term"].astype(str).tolist() == ["2015–2020", "2020–2025", "2025–2030"]
     assert out["through"].tolist() == ["", "", ""]
     assert out["value"].tolist() == pytest.approx([142.2, 95.5, 191.0])
@@ -195,14 +195,14 @@ def test_rank_lower_is_better(frame):
 def test_rank_higher_is_better_is_descending_per_year(frame):
     df = frame([members(711, "2021", "2025"),  # 142.2 a year
                 members(100, "2023", "2023", locality_id="phuong-c")])
-    out = analysis.rank(df, "party_members_admitted")
+    out = analysis.rank(df, "party_members_admitted_count")
     assert out["locality_id"].tolist() == ["phuong-a", "phuong-c"] and out["rank"].tolist() == [1, 2]
 
 
 def test_rank_of_a_neutral_metric_says_it_means_nothing(frame):
-    total = dict(metric_id="party_members_total", unit="người", reference="", period_start="2023", period_end="2023")
+    total = dict(metric_id="party_members_count", unit="người", reference="", period_start="2023", period_end="2023")
     df = frame([F(value="300", **total), F(value="7210", locality_id="quan-b", **total)])
-    out = analysis.rank(df, "party_members_total")
+    out = analysis.rank(df, "party_members_count")
     assert out["locality_id"].tolist() == ["quan-b", "phuong-a"]
     neutral = [c for c in out.attrs["caveats"] if c.code == "neutral_direction"]
     assert len(neutral) == 1 and "Tổng số đảng viên" in neutral[0].message_vi
@@ -324,7 +324,7 @@ def test_caveat_is_frozen():
 def test_compare_terms_follows_a_merged_unit_through_its_successor(frame):
     df = frame([members(711, "2016", "2020", locality_id="quan-cu"), members(150, "2021", "2021", locality_id="quan-cu"),
                 members(400, "2026", "2026", locality_id="tp-moi"), members(5, "2026", "2026", locality_id="quan-b")])
-    out = analysis.compare_terms(df, "party_members_admitted", "tp-moi")
+    out = analysis.compare_terms(df, "party_members_admitted_count", "tp-moi")
     assert list(zip(out["locality_id"], out["through"], out["term"].astype(str))) == [
         ("quan-cu", "quan-cu", "2015–2020"), ("quan-cu", "quan-cu", "2020–2025"), ("tp-moi", "", "2025–2030")]
     assert out["change"].tolist()[1:] == pytest.approx([150 - 142.2, 250.0])
@@ -334,14 +334,14 @@ def test_compare_terms_follows_a_merged_unit_through_its_successor(frame):
     assert "compared through its successor Mới City" in merged[0].message_en
     assert set(merged[0].figure_ids) == {"bai-thu:2", "bai-thu:3", "bai-thu:4"}
 
-    back = analysis.compare_terms(df, "party_members_admitted", "quan-cu")
+    back = analysis.compare_terms(df, "party_members_admitted_count", "quan-cu")
     assert back["through"].tolist() == ["", "", "tp-moi"]
     assert any("Mới" in c.message_vi for c in back.attrs["caveats"] if c.code == "merged_2025")
 
 
 def test_compare_terms_without_relatives_has_an_empty_through(frame):
     df = frame([members(20, "2021", "2021", locality_id="quan-het")])
-    out = analysis.compare_terms(df, "party_members_admitted", "quan-het")
+    out = analysis.compare_terms(df, "party_members_admitted_count", "quan-het")
     assert out["through"].tolist() == [""]
     merged = next(c for c in out.attrs["caveats"] if c.code == "merged_2025")
     assert "no successor is recorded" in merged.message_en
@@ -415,7 +415,7 @@ def test_targets_met_counts_against_their_total(frame, value, status):
 
 
 def test_a_neutral_target_is_met_only_when_equal(frame):
-    total = dict(metric_id="party_members_total", unit="người", reference="", period_start="2023", period_end="2023")
+    total = dict(metric_id="party_members_count", unit="người", reference="", period_start="2023", period_end="2023")
     df = frame([F(value="300", figure_type="target", **total), F(value="300", **total),
                 F(value="300", figure_type="target", locality_id="quan-b", **total),
                 F(value="280", locality_id="quan-b", **total)])
@@ -433,7 +433,7 @@ def test_an_explicit_target_for_percent_of_plan_is_not_counted_twice(frame):
 # ---------------------------------------------------------------- the shipped data
 
 def test_shipped_term_view_of_members_admitted(shipped):
-    view = analysis.term_view(shipped, "party_members_admitted").set_index("locality_id")
+    view = analysis.term_view(shipped, "party_members_admitted_count").set_index("locality_id")
     assert view["value"].to_dict() == pytest.approx({"phuong-ngoc-thuy": 16.0, "quan-kien-an": 142.2, "tp-dong-ha": 175.0})
     assert view["term"].astype(str).to_dict() == {"phuong-ngoc-thuy": "2020–2025", "quan-kien-an": "2015–2020",
                                                   "tp-dong-ha": "2020–2025"}
@@ -469,8 +469,8 @@ def test_shipped_coverage(shipped):
     assert (ngoc_thuy["2015–2020"], ngoc_thuy["2020–2025"]) == (0, 33)
     kien_an = cov["quan-kien-an"].sum()
     assert (kien_an["2015–2020"], kien_an["2020–2025"]) == (6, 0)
-    assert cov.loc["party_members_admitted", ("quan-kien-an", "2015–2020")] == 1
-    assert cov.loc["party_members_admitted", ("quan-kien-an", "2020–2025")] == 0
+    assert cov.loc["party_members_admitted_count", ("quan-kien-an", "2015–2020")] == 1
+    assert cov.loc["party_members_admitted_count", ("quan-kien-an", "2020–2025")] == 0
     order = list(VOCABULARIES["category"])
     cats = shipped.drop_duplicates("metric_id").set_index("metric_id")["category"].astype(str)
     positions = [order.index(cats[m]) for m in cov.index]

@@ -30,7 +30,7 @@ def texts(fig) -> str:
 
 
 def test_terms_chart_titles_footer_and_colours(df):
-    ax = charts.terms_chart(df, metric="party_members_admitted")
+    ax = charts.terms_chart(df, metric="party_members_admitted_count")
     fig = ax.figure
     assert fig.get_suptitle() == "Số đảng viên mới kết nạp"
     assert ax.get_title(loc="left") == "người/năm; nhiệm kỳ 2015–2020 và 2020–2025"
@@ -49,7 +49,7 @@ def test_terms_chart_titles_footer_and_colours(df):
 
 
 def test_english_labels_from_the_codebook(df):
-    ax = charts.terms_chart(df, metric="party_members_admitted", lang="en")
+    ax = charts.terms_chart(df, metric="party_members_admitted_count", lang="en")
     assert ax.figure.get_suptitle() == "New Party members admitted"
     assert ax.get_title(loc="left") == "people per year; terms 2015–2020 and 2020–2025"
     assert footer(ax.figure).startswith("Sources:")

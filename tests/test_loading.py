@@ -116,14 +116,14 @@ def test_canonical_units(make_data):
     ("2023-01", "2023-07", "70", 120.0),   # seven months
 ])
 def test_flows_are_annualised(make_data, start, end, value, per_year):
-    data, texts = make_data([fig(metric_id="party_members_admitted", value=value, unit="người", reference="",
+    data, texts = make_data([fig(metric_id="party_members_admitted_count", value=value, unit="người", reference="",
                                  period_start=start, period_end=end, evidence="Bài báo thử")])
     df = load(data, texts, strict=True)
     assert df["value_per_year"].iloc[0] == pytest.approx(per_year)
 
 
 def test_yearly_flow_is_multiplied_out(make_data):
-    data, texts = make_data([fig(metric_id="party_members_admitted", value="750", unit="lao động/năm", qualifier="trên",
+    data, texts = make_data([fig(metric_id="party_members_admitted_count", value="750", unit="lao động/năm", qualifier="trên",
                                  reference="", period_start="2021-01", period_end="2023-06", evidence="Bài báo thử")])
     df = load(data, texts, strict=True)
     assert (df["value"].iloc[0], df["value_per_year"].iloc[0]) == (1875.0, 750.0)
@@ -133,7 +133,7 @@ def test_levels_and_shares_are_not_annualised(make_data):
     data, texts = make_data()
     df = load(data, texts).set_index("metric_id")
     assert math.isnan(df.loc["poverty_rate_pct", "value_per_year"])
-    assert math.isnan(df.loc["party_members_total", "value_per_year"])
+    assert math.isnan(df.loc["party_members_count", "value_per_year"])
 
 
 def test_fraction_into_a_share_metric_becomes_per_cent(make_data):

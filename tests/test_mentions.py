@@ -346,7 +346,7 @@ def test_cli_unreadable_text_exits_2(tmp_path, capsys):
 
 
 def test_validate_shows_coverage_only_with_texts(make_data, capsys):
-    data, texts = make_data(GOOD_ROWS + [fig(value="7210", metric_id="party_members_total", unit="người",
+    data, texts = make_data(GOOD_ROWS + [fig(value="7210", metric_id="party_members_count", unit="người",
                                              reference="", evidence="7.210 đồng chí", period_start="2022",
                                              period_end="2022")])
     assert main(["validate", str(data), "--texts", str(texts)]) == 0

@@ -200,12 +200,12 @@ CHOICES = {  # (value, unit) as pre-filled -> cells the annotator sets
     ("112,4", "%"): {"metric_id": "budget_revenue_pct_plan"},
     ("98", "triệu đồng/người/năm"): {"metric_id": "income_per_capita_mn_vnd"},
     ("0,08", "%"): {"metric_id": "poverty_rate_pct"},
-    ("615", "đảng viên"): {"metric_id": "party_members_admitted", "period_start": "2021", "period_end": "2025-05",
+    ("615", "đảng viên"): {"metric_id": "party_members_admitted_count", "period_start": "2021", "period_end": "2025-05",
                            "period_basis": "inferred", "note": "The whole term up to the report (06/2025)."},
     ("123", "%"): {"metric_id": "party_members_admitted_pct_plan", "period_start": "2021", "period_end": "2025-05",
                    "period_basis": "inferred", "note": "Same period as the 615 members."},
-    ("131", "đảng viên"): {"metric_id": "party_members_admitted"},
-    ("7210", "đảng viên"): {"metric_id": "party_members_total", "period_start": "2025-06", "period_end": "2025-06",
+    ("131", "đảng viên"): {"metric_id": "party_members_admitted_count"},
+    ("7210", "đảng viên"): {"metric_id": "party_members_count", "period_start": "2025-06", "period_end": "2025-06",
                             "period_basis": "inferred", "note": "'hiện có' taken as the publication month."},
     ("1089", "thanh niên"): {"metric_id": "military_recruits", "period_start": "2021", "period_end": "2025-05",
                              "period_basis": "inferred", "note": "The term up to the report."},
@@ -249,7 +249,7 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     assert sorted(card["metric_id"]) == sorted(c["metric_id"] for c in CHOICES.values())
     got = dict(zip(card["metric_id"] + "@" + card["period_start"], card["value"]))
     assert got["budget_revenue_bn_vnd@2024-01-01"] == pytest.approx(4215.6)
-    assert got["party_members_total@2025-06-01"] == 7210
+    assert got["party_members_count@2025-06-01"] == 7210
     budget = pd.read_csv(pack / "01-budget-vs-plan.csv", encoding="utf-8-sig")
     assert 112.4 in budget.loc[budget["locality_id"] == "quan-hai-an", "value"].tolist()
     sources = pd.read_excel(pack / "briefing.xlsx", sheet_name="nguon-sources")

@@ -43,13 +43,13 @@ def pick(df, locality, metric, **where):
 @pytest.mark.parametrize("locality, metric, where, value, unit, term", [
     ("phuong-thanh-to", "budget_revenue_pct_plan", {"period_text": "năm 2021"}, 118, "%", "2020–2025"),
     ("phuong-thanh-to", "budget_revenue_pct_plan", {"period_text": "năm 2022"}, 143, "%", "2020–2025"),
-    ("quan-kien-an", "party_members_admitted", {}, 711, "người", "2015–2020"),
+    ("quan-kien-an", "party_members_admitted_count", {}, 711, "người", "2015–2020"),
     ("quan-kien-an", "military_recruits", {}, 557, "người", "2015–2020"),
     ("quan-kien-an", "social_support_bn_vnd", {}, 54.86, "tỷ đồng", "2015–2020"),
     ("phuong-ngoc-thuy", "budget_revenue_bn_vnd", {}, 11.708, "tỷ đồng", "2020–2025"),
-    ("phuong-ngoc-thuy", "party_members_admitted", {}, 40, "người", "2020–2025"),
-    ("tp-dong-ha", "party_members_admitted", {}, 175, "người", "2020–2025"),
-    ("tp-dong-ha", "party_members_total", {}, 7210, "người", "2020–2025"),
+    ("phuong-ngoc-thuy", "party_members_admitted_count", {}, 40, "người", "2020–2025"),
+    ("tp-dong-ha", "party_members_admitted_count", {}, 175, "người", "2020–2025"),
+    ("tp-dong-ha", "party_members_count", {}, 7210, "người", "2020–2025"),
     ("tp-dong-ha", "budget_revenue_excl_land_bn_vnd", {}, 361.503, "tỷ đồng", "2020–2025"),
     ("tp-dong-ha", "budget_revenue_excl_land_pct_plan", {"reference": "plan_province"}, 92.5, "%", "2020–2025"),
     ("tp-dong-ha", "budget_revenue_excl_land_pct_plan", {"reference": "plan_city"}, 90.2, "%", "2020–2025"),
@@ -64,8 +64,8 @@ def test_key_figures(figures, locality, metric, where, value, unit, term):
 
 
 def test_periods_and_annualising(figures):
-    kien_an = pick(figures, "quan-kien-an", "party_members_admitted")
-    ngoc_thuy = pick(figures, "phuong-ngoc-thuy", "party_members_admitted")
+    kien_an = pick(figures, "quan-kien-an", "party_members_admitted_count")
+    ngoc_thuy = pick(figures, "phuong-ngoc-thuy", "party_members_admitted_count")
     assert (kien_an["period_months"], kien_an["value_per_year"]) == (60, pytest.approx(142.2))
     assert (ngoc_thuy["period_months"], ngoc_thuy["value_per_year"]) == (30, pytest.approx(16.0))
     seven = figures[(figures["locality_id"] == "phuong-thanh-to") & (figures["period_text"] == "7 tháng năm 2023")]

@@ -70,12 +70,12 @@ def test_percent_of_plan_may_exceed_100(make_data):
 
 
 def test_negative_flow_refused(make_data):
-    data, texts = make_data([fig(metric_id="party_members_admitted", value="-5", unit="người", reference="")])
+    data, texts = make_data([fig(metric_id="party_members_admitted_count", value="-5", unit="người", reference="")])
     assert "negative_value" in codes(check(data, texts).problems)
 
 
 def test_fraction_larger_than_total_refused(make_data):
-    data, texts = make_data([fig(metric_id="party_members_admitted", value="13/12", unit="người", reference="")])
+    data, texts = make_data([fig(metric_id="party_members_admitted_count", value="13/12", unit="người", reference="")])
     assert "fraction_over_total" in codes(check(data, texts).problems)
 
 
@@ -184,7 +184,7 @@ def test_duplicate_ids_in_the_codebook(make_data):
 
 
 def test_whole_term_written_as_six_years_warns(make_data):
-    data, texts = make_data([fig(metric_id="party_members_admitted", value="711", unit="người", reference="",
+    data, texts = make_data([fig(metric_id="party_members_admitted_count", value="711", unit="người", reference="",
                                  period_start="2015", period_end="2020", evidence="kết nạp được 711 đảng viên")])
     p = only(check(data, texts), "six_year_term")
     assert "write period_start 2016" in p.fix

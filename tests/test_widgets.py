@@ -15,13 +15,13 @@ def df():
 def test_metric_explorer_redraws_on_each_choice(df, monkeypatch):
     calls = []
     monkeypatch.setattr(widgets, "draw_metric", lambda d, m, t, lang: calls.append((m, t, lang)))
-    box = widgets.metric_explorer(df, metric="party_members_admitted", lang="vi")
+    box = widgets.metric_explorer(df, metric="party_members_admitted_count", lang="vi")
     pick_metric, pick_term = box.children[0].children
     pick_lang = box.children[1]
     pick_metric.value = "military_recruits"
     pick_term.value = "2020–2025"
     pick_lang.value = "en"
-    assert calls == [("party_members_admitted", None, "vi"), ("military_recruits", None, "vi"),
+    assert calls == [("party_members_admitted_count", None, "vi"), ("military_recruits", None, "vi"),
                      ("military_recruits", "2020–2025", "vi"), ("military_recruits", "2020–2025", "en")]
 
 
@@ -37,13 +37,13 @@ def test_locality_explorer_offers_every_locality(df, monkeypatch):
 
 
 def test_metric_options_are_labelled_in_the_chosen_language(df):
-    assert ("New Party members admitted", "party_members_admitted") in widgets.metric_options(df, "en")
-    assert ("Số đảng viên mới kết nạp", "party_members_admitted") in widgets.metric_options(df, "vi")
+    assert ("New Party members admitted", "party_members_admitted_count") in widgets.metric_options(df, "en")
+    assert ("Số đảng viên mới kết nạp", "party_members_admitted_count") in widgets.metric_options(df, "vi")
 
 
 def test_draw_metric_shows_two_charts_and_caveats(df, monkeypatch, capsys):
     shown = []
     monkeypatch.setattr(widgets, "_show", lambda obj: (shown.append(obj), plt.close("all")))
-    widgets.draw_metric(df, "party_members_admitted", None, "en")
+    widgets.draw_metric(df, "party_members_admitted_count", None, "en")
     assert len(shown) == 2
     assert "•" in capsys.readouterr().out

@@ -150,7 +150,7 @@ def cases() -> list[Case]:
              [err("wrong_cell_count", 4)] + unused("poverty_rate_pct"), 3),
         Case("13-ambiguous-thousands", "7.210 in a ',' file: seven thousand or seven point two one?",
              {ANN: rows(base=[*GOOD_ROWS[:3], dict(GOOD_ROWS[3], value="7.210")]).encode()},
-             [err("ambiguous_number", 5, "value")] + unused("party_members_total"), 3),
+             [err("ambiguous_number", 5, "value")] + unused("party_members_count"), 3),
         Case("14-rows-from-two-locales-merged", "a ';' row pasted into a ',' file (two files merged)",
              {ANN: (GOOD + semicolon_row).encode()}, [err("wrong_cell_count", 6)], values=VALUES),
         # ---------------------------------------------------------------- truncated, empty, structure
@@ -178,7 +178,7 @@ def cases() -> list[Case]:
              {ANN: csv_text([dict(r, value2=r["value"] if i != 1 else "712") for i, r in enumerate(GOOD_ROWS)],
                             COLS + ["value2"]).replace(",value2\n", ",value\n", 1).encode()},
              [warn("duplicate_column", 1, "value"), err("duplicate_column", 3, "value")]
-             + unused("party_members_admitted"), 3),
+             + unused("party_members_admitted_count"), 3),
         Case("24-headers-renamed-by-a-spreadsheet", "headers retyped: 'Locality ID', 'Metric ID', 'Period Start', 'period-end'",
              {ANN: GOOD.replace("locality_id,metric_id", "Locality ID,Metric ID", 1)
                        .replace("period_start,period_end", "Period Start,period-end", 1).encode()},
@@ -280,7 +280,7 @@ def cases() -> list[Case]:
              values=VALUES),
         Case("53-nul-byte-in-utf8", "a NUL byte inside a Vietnamese note (UTF-8)",
              {ANN: rows(base=[GOOD_ROWS[0], dict(GOOD_ROWS[1], note="đã kiểm tra\x00 lại"), *GOOD_ROWS[2:]]).encode()},
-             [err("nul_byte", 3, "note")] + unused("party_members_admitted"), 3),
+             [err("nul_byte", 3, "note")] + unused("party_members_admitted_count"), 3),
         Case("54-dos-end-of-file-mark", "a Ctrl-Z (0x1A) after the last row, as old DOS tools write",
              {ANN: GOOD.encode() + b"\x1a"}, values=VALUES),
         Case("55-zero-width-spaces-in-ids", "zero-width spaces pasted from the web inside locality_id and metric_id",
