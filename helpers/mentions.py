@@ -211,6 +211,11 @@ _TIME_AFTER = re.compile(rf"\s*(?:{'|'.join(TIME_WORDS)})\b", re.I)
 _COMMON_CAPITALS = {"Đảng", "Bác", "Nhà", "Tết"}
 
 
+# The header a stored article text may open with: 'key: value' lines (title, url, published, publisher),
+# then a blank line.
+_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every number printed in `text` (NFC), as mentions in reading order."""
     original = unicodedata.normalize("NFC", text)
@@ -221,6 +226,10 @@ def find_mentions(text: str) -> list[Mention]:
 
     def free(s: int, e: int) -> bool:
         return not any(s < te and ts < e for ts, te in taken)
+
+    header = _HEADER.match(text)
+    if header:  # a stored page's 'title: … / url: … / published: …' lines are no part of the article
+        taken.append((0, header.end()))
 
     for rule in _CONTEXT_RULES:
         for m in rule.pattern.finditer(text):
@@ -295,6 +304,8 @@ def _fraction(text: str, s: int, e: int, a: str, b: str) -> tuple[int, int, str,
     """`12/12 hộ` is a fraction; `27/7`, `ngày 11/6` and `(27/7)` are dates."""
     before = text[max(0, s - 12):s].lower()
     after = text[e:e + 3]
+    if not (a.isdigit() and b.isdigit()):  # 165,300/231,300: grouped or decimal parts are no date
+        return s, e, "figure", {"tokens": [a], "out_of": b}
     na, nb = int(a), int(b)
     if re.search(r"(ngày|hôm|sáng|chiều|tối|trưa|đêm)\s*$", before) or (before.endswith("(") and after.startswith(")")):
         return s, e, "date", {}
