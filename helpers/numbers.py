@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 SPACES = "\u00a0\u202f\u2009\u2007"  # no-break, narrow no-break, thin, figure space
-MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 QUALIFIER_WORDS = ("gần", "hơn", "trên", "khoảng", "xấp xỉ", "dưới", "chưa đến", "từ", "đạt", "vượt")
 
 
