@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .numbers import SPACES, NumberError, parse_amount, parse_number
+from .numbers import MULTIPLIER_WORDS, SPACES, NumberError, parse_amount, parse_number
 from .texts import fold
 from .units import COUNT_NOUNS, UnitError, parse_unit
 
@@ -202,8 +202,8 @@ _CONTEXT_RULES: list[_Rule] = [
 ]
 
 _NUM = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
-_MULT = re.compile(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)\b")
-_CHAIN = re.compile(r"\s+\d+(?:[.,]\d+)?\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)\b")
+_MULT = re.compile(rf"\s*({MULTIPLIER_WORDS})\b")
+_CHAIN = re.compile(rf"\s+\d+(?:[.,]\d+)?\s*(?:{MULTIPLIER_WORDS})\b")
 _RANGE = re.compile(r"\s*(?:–|—|-|đến|tới)\s*(?=\d)")
 _PERCENT = re.compile(r"\s?%")
 _YEARS = re.compile(rf"{_Y}(?:,{_Y})+")
@@ -462,8 +462,8 @@ def _mention(text: str, sentences, s: int, e: int, kind: str, info: dict) -> Men
         unit = "%" + (f"/{rate.group(1)}" if rate else "")
     if "words" in info:
         value = _words_value(info["words"])
-        if re.fullmatch(r"\S+\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)", info["words"]) and unit.startswith("đồng"):
-            mult = re.search(r"(nghìn|ngàn|triệu|tỷ|tỉ)$", info["words"]).group(1)
+        if re.fullmatch(rf"\S+\s*(?:{MULTIPLIER_WORDS})", info["words"]) and unit.startswith("đồng"):
+            mult = re.search(rf"({MULTIPLIER_WORDS})$", info["words"]).group(1)
             value, unit = _read(tokens[0]), f"{mult} {unit}"
     qualifier = _qualifier_before(text, s, clause[0])
     period = period_near(text, sent, clause, s, e)
