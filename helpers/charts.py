@@ -30,7 +30,7 @@ TEXT = {
     "target_line": ("= chỉ tiêu", "= target"),
     "pct_of_target": ("% so với chỉ tiêu", "% of target"),
     "coverage": ("Số liệu theo địa phương và nhiệm kỳ", "Figures by locality and term"),
-    "coverage_sub": ("Số số liệu đã chú giải cho mỗi chỉ số", "Number of annotated figures per metric"),
+    "coverage_sub": ("Số chỉ số có số liệu ở mỗi địa phương, mỗi nhiệm kỳ", "Indicators with figures for each locality and term"),
     "targets": ("Kết quả so với chỉ tiêu", "Results against targets"),
     "scorecard": ("Tổng hợp số liệu", "Scorecard"),
     "marks": ("Ký hiệu", "Marks"),
@@ -401,28 +401,28 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
 
 def coverage_heatmap(data: pd.DataFrame, *, lang: str | None = None, title: str | None = None, ax=None,
                      size: str = "slide"):
-    """Which locality reports which metric in which term: counts of annotated figures."""
+    """Which locality reports in which term: each cell counts the indicators with figures there, so the
+    view stays one row per locality and one column per term however many indicators the codebook holds."""
     lang = current_lang(lang)
     cov = analysis.coverage(data)
     if cov.empty:
         fig, ax = _axes(ax, size)
         _no_data(ax, lang)
         return ax
+    matrix = (cov > 0).T.sum(axis=1).unstack("term").reindex(columns=cov.columns.unique("term")).fillna(0).astype(int)
+    matrix = matrix.loc[(matrix > 0).any(axis=1)]
     if ax is None:
-        fig, ax = plt.subplots(figsize=(SIZES[size][0], max(SIZES[size][1], 0.19 * len(cov) + 2.2)), layout="constrained")
+        fig, ax = plt.subplots(figsize=(SIZES[size][0], max(SIZES[size][1], 0.22 * len(matrix) + 2.2)),
+                               layout="constrained")
     fig = ax.figure
     names = locality_text(data, lang)
-    labels = data.drop_duplicates("metric_id").set_index("metric_id")["label_vi" if lang == "vi" else "label_en"]
-    matrix = cov.copy()
-    matrix.index = [textwrap.shorten(labels.get(m, m), 58, placeholder="…") for m in cov.index]
-    matrix.columns = [f"{names.get(lid, lid)}\n{tm}" for lid, tm in cov.columns]
+    matrix.index = [names.get(lid, lid) for lid in matrix.index]
+    matrix.columns = [label("term", str(tm), lang) for tm in matrix.columns]
     sns.heatmap(matrix, ax=ax, cmap="Blues", annot=True, fmt="d", cbar=False, linewidths=0.5, linecolor="white",
-                mask=matrix == 0, annot_kws={"fontsize": 7}, vmin=0)
+                mask=matrix == 0, annot_kws={"fontsize": 7}, vmin=0, xticklabels=True, yticklabels=True)
     ax.set_facecolor("#F4F4F4")
     ax.tick_params(axis="y", labelsize=7)
-    ax.tick_params(axis="x", labelsize=7.5)
-    ax.set_xticks(ax.get_xticks(), [c.replace("\n", " · ") for c in matrix.columns], rotation=35, ha="right",
-                  rotation_mode="anchor")
+    ax.tick_params(axis="x", labelsize=8, rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
