@@ -1,4 +1,4 @@
-"""Command line: `python -m helpers validate|table|export|dictionary|mentions|new-article|agreement`. A stable contract.
+"""Command line: `python -m helpers validate|table|export|dictionary|mentions|new-article|add-locality|agreement`. A stable contract.
 
 Exit codes: 0 fine, 1 the data has errors (or warnings with --strict), 2 the command could not run.
 Bad data never produces a traceback, only the report.
@@ -56,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--data", default=str(paths.DATA), help="data folder (default: data/)")
     n.add_argument("--texts", help="the texts folder (default: $LOCALITY_TEXTS, else ../shared/seeds and ../shared/articles)")
 
+    a = sub.add_parser("add-locality", help="add an administrative unit to localities.csv from the official lists")
+    a.add_argument("name", nargs="+", help="the unit's name (quotes optional), kind word optional: \"Phường Ngọc Lâm\", \"xã Hương Mạc\", \"Long Biên\"")
+    a.add_argument("--district", help="narrow to wards of this district (older list)")
+    a.add_argument("--province", help="narrow to units of this province")
+    a.add_argument("--new", action="store_true", help="look in the list from 1 July 2025 (34 provinces) instead of "
+                   "the one before it")
+    a.add_argument("--id", dest="locality_id", help="the locality_id to use instead of the one the convention gives")
+    a.add_argument("--data", default=str(paths.DATA), help="data folder (default: data/)")
+    a.add_argument("--dry-run", action="store_true", help="print the rows, write nothing")
+
     g = sub.add_parser("agreement", help="compare two annotations of one article: matches, differences, kappa")
     g.add_argument("file_a", help="an annotation CSV")
     g.add_argument("file_b", nargs="?", help="the other annotation CSV (default: the two annotators of FILE_A)")
@@ -67,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export, "dictionary": cmd_dictionary,
-                "mentions": cmd_mentions, "new-article": cmd_new_article, "agreement": cmd_agreement}[args.command](args)
+                "mentions": cmd_mentions, "new-article": cmd_new_article, "add-locality": cmd_add_locality,
+                "agreement": cmd_agreement}[args.command](args)
     except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
         sys.stderr.close()
         return 0
@@ -200,6 +211,33 @@ def cmd_new_article(args) -> int:
           "period_start/period_end where the text printed no period, and 'bad_unit' where the suggested unit is not\n"
           "in the codebook: that is expected.\n"
           "The annotation guide is docs/annotating.md.")
+    return 0
+
+
+def cmd_add_locality(args) -> int:
+    import csv
+
+    from .gazetteer import GazetteerError, add_locality
+    from .schema import LOCALITIES
+
+    try:
+        added = add_locality(" ".join(args.name), district=args.district, province=args.province, new=args.new,
+                             locality_id=args.locality_id, data_dir=args.data, dry_run=args.dry_run)
+    except GazetteerError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        for line in exc.lines:
+            print(f"  {line}", file=sys.stderr)
+        if exc.fix:
+            print(f"fix: {exc.fix}", file=sys.stderr)
+        return 1
+    print(f"Found {added.unit.where()}.")
+    print(("Would add" if not added.written else "Added") + f" {len(added.rows)} row(s) to {added.file}"
+          + (" (dry run: nothing written):" if not added.written else ":"))
+    writer = csv.DictWriter(sys.stdout, fieldnames=LOCALITIES.columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(added.rows)
+    for note in added.notes:
+        print(f"  note: {note}")
     return 0
 
 

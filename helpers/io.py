@@ -436,3 +436,66 @@ def _read_until_error(text: str, delimiter: str) -> list[list[str]]:
     except csv.Error:
         pass
     return out
+
+
+class AppendRefused(ValueError):
+    """A file rows cannot be appended to safely; `fix` says what to do. The file was not changed."""
+
+    def __init__(self, message: str, fix: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def append_rows(path: Path, table: Table, rows: list[dict]) -> None:
+    """Append rows to a CSV, leaving every existing byte as it was: the file's own encoding (UTF-8 with or
+    without BOM, UTF-16), separator, line ending (CRLF, LF, or CR alone) and header names. Atomic: the new
+    file is written beside the old one and renamed over it, so the file is either complete or unchanged.
+
+    A Windows-1258 file is refused rather than rewritten: its diacritics are stored in more than one way."""
+    path = Path(path)
+    raw = read_table(path, table)
+    if not raw.readable:
+        first = raw.problems.errors[0] if raw.problems.errors else None
+        raise AppendRefused(f"{path} cannot be read" + (f": {first.message}" if first else ""),
+                            first.fix if first else "run `python -m helpers validate` for the report")
+    data = path.read_bytes()
+    if raw.encoding in ("utf-8", "utf-8-sig"):
+        codec, data = "utf-8", data.rstrip(b"\x1a")  # a DOS end-of-file mark would land inside the new row
+    elif raw.encoding == "utf-16":
+        codec = "utf-16-be" if data.startswith(b"\xfe\xff") else "utf-16-le"
+    elif raw.encoding.startswith("utf-16"):
+        codec = raw.encoding
+    else:
+        raise AppendRefused(f"{path} is {raw.encoding}, not UTF-8", "open it and save it as 'CSV UTF-8', then run again")
+    text = data.decode(codec).lstrip("\ufeff")
+    ending = "\r\n" if "\r\n" in text else ("\r" if "\r" in text and "\n" not in text else "\n")
+    lines = text.splitlines()
+    if lines and re.match(r"sep=.[ \t]*$", lines[0]):  # Excel's separator line comes before the header
+        lines = lines[1:]
+    header = next(csv.reader(io.StringIO(lines[0] if lines else ""), delimiter=raw.delimiter), [])
+    header = [column_of(h, table.columns) for h in header]  # 'Locality ID' is locality_id, as the reader sees it
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=raw.delimiter, lineterminator=ending)
+    writer.writerows([[row.get(h, "") if h else "" for h in header] for row in rows])
+    prefix = ending if text and not text.endswith(("\n", "\r")) else ""
+    _replace_atomically(path, data + (prefix + buf.getvalue()).encode(codec))
+
+
+def _replace_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to a hidden file beside `path` and rename it over `path` (same folder: same disk)."""
+    import os
+    import shutil
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

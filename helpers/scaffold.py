@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import csv
 import getpass
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
-from .io import column_of, read_table
+from .io import AppendRefused, append_rows, read_table
 from .texts import describe, safe_text_path
 from .mentions import Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
@@ -166,19 +165,11 @@ def dateline(text: str) -> tuple[str, str]:
 
 
 def append_row(path: Path, row: dict) -> None:
-    """Append one row, leaving every existing byte as it was (the file's own separator and line ending)."""
-    raw = read_table(path, ARTICLES)
-    if raw.encoding not in ("utf-8", "utf-8-sig"):
-        raise ScaffoldError(f"{path} is {raw.encoding}, not UTF-8", "open it and save it as 'CSV UTF-8', then run again")
-    data = path.read_bytes()
-    ending = "\r\n" if b"\r\n" in data else "\n"
-    header = next(csv.reader(io.StringIO(data.decode(raw.encoding).splitlines()[0]), delimiter=raw.delimiter))
-    header = [column_of(h, ARTICLES.columns) for h in header]  # 'Article ID' is article_id, as the reader sees it
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=raw.delimiter, lineterminator=ending).writerow([row.get(h, "") if h else "" for h in header])
-    prefix = b"" if not data or data.endswith(b"\n") else ending.encode()
-    with open(path, "ab") as f:
-        f.write(prefix + buf.getvalue().encode("utf-8"))
+    """Append the article's row, leaving every existing byte as it was (helpers.io.append_rows)."""
+    try:
+        append_rows(path, ARTICLES, [row])
+    except AppendRefused as exc:
+        raise ScaffoldError(exc.message, exc.fix) from None
 
 
 def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=None) -> dict:

@@ -23,5 +23,10 @@ def test_environment_yml_matches_pyproject():
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
     conda_side = names(d for d in env["dependencies"] if isinstance(d, str))
     conda_side.pop("python"), conda_side.pop("pip")
+    # Packages conda-forge lacks come from pip inside the environment; `-e .` is the project itself.
+    pip_list = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    from_pip = names(s for s in pip_list if not s.startswith("-"))
+    assert not set(from_pip) & set(conda_side), "a package listed twice in environment.yml"
+    conda_side.update(from_pip)
     assert conda_side == pip_side
     assert f">={project['requires-python'].lstrip('>=')}" == names(d for d in env["dependencies"] if isinstance(d, str))["python"]
