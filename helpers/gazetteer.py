@@ -114,9 +114,6 @@ def add_locality(name: str, *, district: str | None = None, province: str | None
                              "use lower-case ASCII letters, digits and single hyphens, e.g. phuong-ngoc-lam")
 
     unit, notes = find_unit(name, district=district, province=province, new=new)
-    if unit.level == "special_zone":
-        raise GazetteerError(f"{unit.where()} is a special zone (đặc khu), a level the gazetteer has no code for",
-                             "add 'special_zone' to the level vocabulary in helpers/schema.py first")
     rows: list[dict] = []
     planned: dict[str, dict] = {}
     parent_id = _ensure(unit.parent, existing, planned, rows)

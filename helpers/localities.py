@@ -6,10 +6,10 @@ from .schema import VOCABULARIES
 # The kind word in front of a name (Vietnamese) or after it (English).
 _KIND_VI = {"municipality": "TP.", "province": "Tỉnh", "provincial_city": "TP.", "town": "TX.",
             "urban_district": "Quận", "rural_district": "Huyện", "ward": "Phường", "commune": "Xã",
-            "township": "TT."}
+            "township": "TT.", "special_zone": "Đặc khu"}
 _KIND_EN = {"municipality": "City", "province": "Province", "provincial_city": "City", "town": "Town",
             "urban_district": "District", "rural_district": "District", "ward": "Ward", "commune": "Commune",
-            "township": "Township"}
+            "township": "Township", "special_zone": "Special Zone"}
 
 
 def display_name(name: str, level: str, lang: str = "vi") -> str:

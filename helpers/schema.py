@@ -45,6 +45,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
         "ward": ("Phường", "Ward"),
         "commune": ("Xã", "Commune"),
         "township": ("Thị trấn", "Township"),
+        "special_zone": ("Đặc khu", "Special zone"),
     },
     "tier": {
         "provincial": ("Cấp tỉnh", "Provincial level"),
@@ -128,7 +129,7 @@ QUALIFIER_SYNONYMS = {
 LEVEL_TIER = {
     "municipality": "provincial", "province": "provincial",
     "provincial_city": "district", "town": "district", "urban_district": "district", "rural_district": "district",
-    "ward": "commune", "commune": "commune", "township": "commune",
+    "ward": "commune", "commune": "commune", "township": "commune", "special_zone": "commune",
 }
 
 # The codebook's naming rule: an indicator's id ends with the suffix of its unit and kind, so the same
