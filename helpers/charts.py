@@ -205,16 +205,25 @@ def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result",
             q = r["qualifier"] if r["qualifier"] != "mixed" else "exact"
             draw_figure(ax, x, r["value"], low=r["low"], high=r["high"], qualifier=q,
                         flagged=sub["flag"].notna().any(), colour=colour, size=90)
-            ax.annotate(f"{names[lid]}: {fmt_figure(r['value'], None, q, lang)}", (x, r["value"]),
+            ax.annotate(f"{names[lid]}: {_cell_text(r, q, lang)}", (x, r["value"]),
                         xytext=(9, 0), textcoords="offset points", va="center", fontsize=9, color=colour)
     ax.set_xticks(range(len(shown)), [label("term", tm, lang) for tm in shown])
     ax.set_xlim(-0.5, len(shown) - 0.3)
     ax.set_ylim(bottom=0)
     ax.set_ylabel(unit)
     ax.grid(axis="x", visible=False)
-    marks_legend(ax, rows, lang)
+    marks_legend(ax, rows, lang, loc="best")
     decorate(fig, ax, title=title or label_, subtitle=f"{unit}; {terms_text(terms, lang)}", rows=rows, lang=lang)
     return ax
+
+
+def _cell_text(r, qualifier, lang: str) -> str:
+    """A term's label: its one figure as printed, or the span of its figures and how many, never a median
+    no article printed."""
+    if r["n_figures"] <= 1 or r["low"] == r["high"]:
+        return fmt_figure(r["value"], None, qualifier, lang)
+    n = int(r["n_figures"])
+    return f"{fmt_figure(r['low'], r['high'], 'exact', lang)} ({n} {'số liệu' if lang == 'vi' else 'figures'})"
 
 
 def localities_chart(data: pd.DataFrame, *, metric: str, term: str | None = None, figure_type: str = "result",
