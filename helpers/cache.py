@@ -35,6 +35,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from .texts import folders
+
 FORMAT = 2  # bump when the stored layout changes
 MAX_SLOTS = 16
 RACY_SECONDS = 3.0
@@ -125,17 +127,24 @@ def _folder(h, hasher: _Hasher, folder: Path, label: str) -> None:
     h.update("\0".join(parts).encode())
 
 
+def _table_files() -> list[str]:
+    """Every table file of a data folder, from the schema (annotations are a folder, hashed apart)."""
+    from .schema import INPUT_TABLES
+
+    return [Path(t.path).name for t in INPUT_TABLES if "<" not in t.path]
+
+
 def key(data_dir: Path, texts, memo: dict) -> tuple[str, _Hasher]:
     """The cache key of check(data_dir, texts): every input's bytes, the code, the versions, the paths as typed."""
     hasher = _Hasher(memo)
     h = hashlib.sha256(code_fingerprint().encode())
     h.update(f"\0{data_dir}\0{os.path.abspath(data_dir)}\0{os.path.realpath(data_dir)}\0{texts!s}".encode())
-    for name in ("articles.csv", "localities.csv", "metrics.csv"):
+    for name in _table_files():
         path = os.path.join(data_dir, name)
         h.update(f"\0{name}\0{os.path.realpath(path)}\0{hasher.digest(path)}".encode())
     _folder(h, hasher, Path(data_dir) / "annotations", "annotations")
-    if texts is not None:
-        _folder(h, hasher, Path(texts), "texts")
+    for i, folder in enumerate(folders(texts)):  # several folders joined by os.pathsep: each one counts
+        _folder(h, hasher, folder, f"texts{i}")
     return h.hexdigest(), hasher
 
 
