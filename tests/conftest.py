@@ -16,13 +16,13 @@ matplotlib.use("Agg")
 os.environ["LOCALITY_CACHE"] = "off"
 
 from helpers import paths  # noqa: E402
-from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS  # noqa: E402
+from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, PACK, SUCCESSIONS, VARIANTS  # noqa: E402
 
 TEXT = ("Bài báo thử. Năm 2021 đạt 118% kế hoạch. Trong nhiệm kỳ kết nạp được 711 đảng viên. "
         "Tỷ lệ hộ nghèo giảm còn 0,58%. Tổng số đảng viên 7.210 đồng chí.")
 
 ARTICLE = {"article_id": "bai-thu", "title": "Bài thử", "publisher": "Báo Thử", "url": "", "published": "2023-04",
-           "text_file": "bai-thu.txt", "notes": ""}
+           "text_file": "bai-thu.txt", "language": "vi", "notes": ""}
 LOCALITY_ROWS = [
     {"locality_id": "tp-thu", "name": "Thử", "level": "municipality", "parent_id": "", "province_id": "tp-thu",
      "valid_from": "", "valid_to": "", "official_code": "", "validity_source": "", "notes": ""},
@@ -47,8 +47,8 @@ def fig(**over) -> dict:
     """One valid annotation row (118% of plan in 2021), with fields overridden."""
     row = {"locality_id": "phuong-a", "metric_id": "budget_revenue_pct_plan", "figure_type": "result", "value": "118",
            "value_high": "", "qualifier": "exact", "unit": "%", "period_start": "2021", "period_end": "2021",
-           "period_basis": "stated", "period_text": "năm 2021", "reference": "plan", "reference_period": "",
-           "evidence": "Năm 2021 đạt 118% kế hoạch", "flag": "", "annotator": "test", "note": ""}
+           "period_basis": "stated", "period_text": "năm 2021", "reference": "plan", "reference_owner": "",
+           "reference_period": "", "scope": "", "basis": "", "evidence": "Năm 2021 đạt 118% kế hoạch", "flag": "", "annotator": "test", "note": ""}
     row.update(over)
     return row
 
@@ -79,14 +79,21 @@ def write_csv(path: Path, rows: list[dict], columns: list[str], **kw) -> Path:
 
 @pytest.fixture
 def make_data(tmp_path):
-    """Build a data folder: make_data(rows=[...]) -> (data_dir, texts_dir)."""
+    """Build a data folder: make_data(rows=[...]) -> (data_dir, texts_dir). successions, variants and pack
+    (lists of rows) write data/successions.csv, variants.csv and pack.csv; left out when None."""
 
-    def build(rows=None, *, articles=None, localities=None, metrics=None, text=TEXT, ann_name="bai-thu.csv"):
+    def build(rows=None, *, articles=None, localities=None, metrics=None, successions=None, variants=None,
+              pack=None, text=TEXT, ann_name="bai-thu.csv"):
         data = tmp_path / "data"
         texts = tmp_path / "texts"
         write_csv(data / "articles.csv", articles or [ARTICLE], ARTICLES.columns)
         write_csv(data / "localities.csv", localities or LOCALITY_ROWS, LOCALITIES.columns)
         write_csv(data / "metrics.csv", metrics or METRIC_ROWS, METRICS.columns)
+        # The crosswalk, the scopes and bases, and the pack's rules are optional tables: written when given.
+        for name, table, given in (("successions.csv", SUCCESSIONS, successions), ("variants.csv", VARIANTS, variants),
+                                   ("pack.csv", PACK, pack)):
+            if given is not None:
+                write_csv(data / name, given, table.columns)
         write_csv(data / "annotations" / ann_name, GOOD_ROWS if rows is None else rows, ANNOTATIONS.columns)
         texts.mkdir(exist_ok=True)
         (texts / "bai-thu.txt").write_text(text, encoding="utf-8")
