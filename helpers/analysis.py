@@ -320,14 +320,15 @@ def set_variant_labels(variants: pd.DataFrame) -> None:
 
 
 def _variant_label(code: str, lang: str) -> str:
-    if code not in _VARIANT_LABELS:
+    if code not in _VARIANT_LABELS:  # labels of the project's data/ for codes the loaded folder did not name
         from . import paths
         from .io import read_table
         from .schema import VARIANTS
 
         path = paths.DATA / "variants.csv"
         if path.exists():
-            set_variant_labels(read_table(path, VARIANTS).frame)
+            for r in read_table(path, VARIANTS).frame.itertuples():
+                _VARIANT_LABELS.setdefault(str(r.variant_id), (str(r.label_vi), str(r.label_en)))
     vi, en = _VARIANT_LABELS.get(code, (code.replace("_", " "), code.replace("_", " ")))
     return vi if lang == "vi" else en
 
@@ -409,7 +410,10 @@ def _cav_spans_terms(rows):
                   f"{_figures_text(sub, 'en', extra=extra)}.", _ids(sub))
 
 
-CONFLICT_KEY = ["locality_id", "metric_id", "figure_type", "period_start", "period_end", "reference"]
+# Two figures conflict only when they claim the same thing: the loader's key (reference owner, scope and basis
+# included: 92,5% of the province's estimate and 90,2% of the city's are two figures, not a conflict).
+CONFLICT_KEY = ["locality_id", "metric_id", "figure_type", "period_start", "period_end", "reference",
+                "reference_owner", "scope", "basis"]
 
 
 def _key_frame(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -419,17 +423,18 @@ def _key_frame(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _cav_conflicting_values(rows):
-    same = rows[rows.duplicated(CONFLICT_KEY, keep=False)]  # NaN equals NaN here, as it should
+    key = [c for c in CONFLICT_KEY if c in rows.columns]
+    same = rows[rows.duplicated(key, keep=False)]  # NaN equals NaN here, as it should
     if same.empty:
         return None
-    keys = _key_frame(same, CONFLICT_KEY)
-    grouped = same.groupby([keys[c] for c in CONFLICT_KEY], sort=False)
+    keys = _key_frame(same, key)
+    grouped = same.groupby([keys[c] for c in key], sort=False)
     hit = (grouped["value"].transform("nunique") > 1) & (grouped["figure_id"].transform("nunique") > 1)
     if not hit.any():
         return None
     parts = {"vi": [], "en": []}
     ids = []
-    for _, idx in keys[hit].groupby(CONFLICT_KEY, sort=True).groups.items():
+    for _, idx in keys[hit].groupby(key, sort=True).groups.items():
         g = same.loc[idx]
         first = g.iloc[0]
         lo, hi = g["value"].min(), g["value"].max()
