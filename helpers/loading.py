@@ -257,7 +257,7 @@ def _check_successions(raw: RawTable, ok: pd.Series, problems: Problems) -> pd.D
                        "a unit cannot be its own successor", "name the unit it went into")
     good = df[ok & ~bad]
     whole = good[good["share"] == "whole"]
-    counts = good.groupby("predecessor_id")["successor_id"].transform("count")
+    counts = good.groupby(["predecessor_id", "effective"])["successor_id"].transform("count")  # one change at a time
     for row in whole.index[(counts[whole.index] > 1).to_numpy()]:
         problems.warning(raw.name, int(row), "share", "whole", "whole_and_others",
                          f"'{good.at[row, 'predecessor_id']}' went wholly into this successor but has other "

@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .numbers import SPACES, NumberError, parse_amount, parse_number
+from .numbers import MULTIPLIER_WORDS, SPACES, NumberError, parse_amount, parse_number
 from .texts import fold
 from .units import COUNT_NOUNS, UnitError, parse_unit
 
@@ -202,13 +202,18 @@ _CONTEXT_RULES: list[_Rule] = [
 ]
 
 _NUM = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
-_MULT = re.compile(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)\b")
-_CHAIN = re.compile(r"\s+\d+(?:[.,]\d+)?\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)\b")
+_MULT = re.compile(rf"\s*({MULTIPLIER_WORDS})\b")
+_CHAIN = re.compile(rf"\s+\d+(?:[.,]\d+)?\s*(?:{MULTIPLIER_WORDS})\b")
 _RANGE = re.compile(r"\s*(?:–|—|-|đến|tới)\s*(?=\d)")
 _PERCENT = re.compile(r"\s?%")
 _YEARS = re.compile(rf"{_Y}(?:,{_Y})+")
 _TIME_AFTER = re.compile(rf"\s*(?:{'|'.join(TIME_WORDS)})\b", re.I)
 _COMMON_CAPITALS = {"Đảng", "Bác", "Nhà", "Tết"}
+
+
+# The header a stored article text may open with: 'key: value' lines (title, url, published, publisher),
+# then a blank line.
+_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -221,6 +226,10 @@ def find_mentions(text: str) -> list[Mention]:
 
     def free(s: int, e: int) -> bool:
         return not any(s < te and ts < e for ts, te in taken)
+
+    header = _HEADER.match(text)
+    if header:  # a stored page's 'title: … / url: … / published: …' lines are no part of the article
+        taken.append((0, header.end()))
 
     for rule in _CONTEXT_RULES:
         for m in rule.pattern.finditer(text):
@@ -295,6 +304,8 @@ def _fraction(text: str, s: int, e: int, a: str, b: str) -> tuple[int, int, str,
     """`12/12 hộ` is a fraction; `27/7`, `ngày 11/6` and `(27/7)` are dates."""
     before = text[max(0, s - 12):s].lower()
     after = text[e:e + 3]
+    if not (a.isdigit() and b.isdigit()):  # 165,300/231,300: grouped or decimal parts are no date
+        return s, e, "figure", {"tokens": [a], "out_of": b}
     na, nb = int(a), int(b)
     if re.search(r"(ngày|hôm|sáng|chiều|tối|trưa|đêm)\s*$", before) or (before.endswith("(") and after.startswith(")")):
         return s, e, "date", {}
@@ -451,8 +462,8 @@ def _mention(text: str, sentences, s: int, e: int, kind: str, info: dict) -> Men
         unit = "%" + (f"/{rate.group(1)}" if rate else "")
     if "words" in info:
         value = _words_value(info["words"])
-        if re.fullmatch(r"\S+\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)", info["words"]) and unit.startswith("đồng"):
-            mult = re.search(r"(nghìn|ngàn|triệu|tỷ|tỉ)$", info["words"]).group(1)
+        if re.fullmatch(rf"\S+\s*(?:{MULTIPLIER_WORDS})", info["words"]) and unit.startswith("đồng"):
+            mult = re.search(rf"({MULTIPLIER_WORDS})$", info["words"]).group(1)
             value, unit = _read(tokens[0]), f"{mult} {unit}"
     qualifier = _qualifier_before(text, s, clause[0])
     period = period_near(text, sent, clause, s, e)

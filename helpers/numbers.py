@@ -14,7 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 
 SPACES = "\u00a0\u202f\u2009\u2007"  # no-break, narrow no-break, thin, figure space
-MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+# The multiplier words as a regex alternation, for every pattern that reads them (here and in mentions).
+MULTIPLIER_WORDS = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 QUALIFIER_WORDS = ("gần", "hơn", "trên", "khoảng", "xấp xỉ", "dưới", "chưa đến", "từ", "đạt", "vượt")
 
 
@@ -101,7 +103,7 @@ class Amount:
     out_of: float | None = None
 
 
-_WORD_TERM = re.compile(r"([\d][\d.,\s]*?)\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?=\s|$)")
+_WORD_TERM = re.compile(rf"([\d][\d.,\s]*?)\s*({MULTIPLIER_WORDS})(?=\s|$)")
 
 
 def parse_amount(text: str, *, decimal: str | None = None) -> Amount:

@@ -247,7 +247,7 @@ SUCCESSIONS = Table("successions", "data/successions.csv", "The crosswalk across
     Field("predecessor_id", "ref", "The unit that ended.", True, ref="localities"),
     Field("successor_id", "ref", "A unit that took over all or part of it.", True, ref="localities"),
     Field("share", "vocab", "`whole` when all of the predecessor went into this successor, `part` when only part did.", True, vocab="share"),
-    Field("effective", "date", "First day of the successor's existence in this form (2025-07-01).", True),
+    Field("effective", "date", "First day of the successor's existence in this form (2025-07-01); empty when the sources do not give it (say so in notes)."),
     Field("source", "text", "The legal act that made the change (number, date, body).", True),
     Field("notes", "text", "Where the act was confirmed; anything a reader should know."),
 ))

@@ -19,6 +19,7 @@ COUNT_NOUNS = {
     "hộ", "hộ gia đình", "trường hợp", "vụ", "công trình", "hội nghị", "lượt", "lượt người", "buổi", "mô hình",
     "tổ chức", "đảng bộ", "chi bộ", "trường", "tuyến", "tuyến đường", "tuyến phố", "đội", "tổ", "tổ dân phố",
     "khu", "khu dân cư", "khu phố", "thôn", "đơn vị", "đơn vị máu", "chỉ tiêu", "nhóm", "văn bản", "dự án", "cơ sở",
+    "doanh nghiệp", "dân", "tiêu chí", "cuộc", "nhân khẩu", "phường", "xã", "thị trấn", "đặc khu", "quận", "huyện",
 }
 
 
