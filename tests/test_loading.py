@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers import load
+from helpers.periods import TERMS
 from helpers.schema import TIDY, tidy_dtypes
 from tests.conftest import GOOD_ROWS, METRIC_ROWS, fig
 
@@ -24,32 +25,34 @@ def metric(mid, unit, kind, direction="higher"):
 PHRASE_METRICS = [
     metric("budget_revenue_pct_plan", "%", "pct_of_plan"),
     metric("growth_pct", "%", "change"),
-    metric("income_mn", "triệu đồng/người/năm", "level"),
-    metric("cultural_family_share", "%", "share"),
-    metric("households_stopped", "hộ", "flow"),
-    metric("members_admitted", "người", "flow"),
+    metric("income_mn_vnd", "triệu đồng/người/năm", "level"),
+    metric("cultural_families_pct", "%", "share"),
+    metric("households_stopped_count", "hộ", "flow"),
+    metric("members_admitted_count", "người", "flow"),
     metric("term_targets_met", "chỉ tiêu", "targets_met"),
-    metric("income_multiple", "lần", "change"),
+    metric("income_times", "lần", "change"),
 ]
 
 PHRASE_ROWS = [
     fig(),
     fig(metric_id="growth_pct", value="9,77", period_start="2023", period_end="2023", reference="previous_year",
         reference_period="2022", evidence="tăng 9,77% so với năm 2022"),
-    fig(metric_id="budget_revenue_pct_plan", value="92,5", reference="plan_province", evidence="đạt 92,5% dự toán tỉnh"),
-    fig(metric_id="budget_revenue_pct_plan", value="90,2", reference="plan_city", evidence="đạt 90,2% dự toán thành phố giao"),
-    fig(metric_id="income_mn", value="53", qualifier="gần", unit="triệu đồng/người/năm", reference="",
+    fig(metric_id="budget_revenue_pct_plan", value="92,5", reference="estimate", reference_owner="province",
+        evidence="đạt 92,5% dự toán tỉnh"),
+    fig(metric_id="budget_revenue_pct_plan", value="90,2", reference="estimate", reference_owner="city",
+        evidence="đạt 90,2% dự toán thành phố giao"),
+    fig(metric_id="income_mn_vnd", value="53", qualifier="gần", unit="triệu đồng/người/năm", reference="",
         evidence="gần 53 triệu đồng/người/năm"),
-    fig(metric_id="cultural_family_share", value="9,23", qualifier="hơn", reference="", flag="doubtful_print",
+    fig(metric_id="cultural_families_pct", value="9,23", qualifier="hơn", reference="", flag="doubtful_print",
         note="92,3% likely", evidence="hơn 9,23% số hộ"),
-    fig(metric_id="cultural_family_share", value="93,15", value_high="93,9", period_start="2022", period_end="2022",
+    fig(metric_id="cultural_families_pct", value="93,15", value_high="93,9", period_start="2022", period_end="2022",
         reference="", evidence="từ 93,15 – 93,9%"),
-    fig(metric_id="households_stopped", value="12/12", unit="hộ", reference="", evidence="12/12 hộ"),
-    fig(metric_id="members_admitted", value="711", unit="đảng viên", period_start="2016", period_end="2020",
+    fig(metric_id="households_stopped_count", value="12/12", unit="hộ", reference="", evidence="12/12 hộ"),
+    fig(metric_id="members_admitted_count", value="711", unit="đảng viên", period_start="2016", period_end="2020",
         reference="", evidence="Trong nhiệm kỳ kết nạp được 711 đảng viên"),
     fig(metric_id="term_targets_met", value="21/21", unit="chỉ tiêu", period_start="2016", period_end="2020",
         reference="congress_target", evidence="21/21 chỉ tiêu đạt và vượt"),
-    fig(metric_id="income_multiple", value="3,5", unit="lần", period_start="2020", period_end="2020",
+    fig(metric_id="income_times", value="3,5", unit="lần", period_start="2020", period_end="2020",
         reference="base_period", reference_period="2015", evidence="gấp 3,5 lần năm 2015"),
     fig(metric_id="growth_pct", figure_type="target", value="11", unit="%/năm", period_start="2021", period_end="2025",
         reference="", evidence="Phấn đấu tăng bình quân 11%/năm"),
@@ -69,7 +72,8 @@ def test_every_listed_phrasing_loads_without_loss(phrases):
     r = phrases.loc
     assert (r["bai-thu:2", "value"], r["bai-thu:2", "reference"], r["bai-thu:2", "kind"]) == (118, "plan", "pct_of_plan")
     assert (r["bai-thu:3", "value"], r["bai-thu:3", "reference"], r["bai-thu:3", "reference_period"]) == (9.77, "previous_year", "2022")
-    assert {r["bai-thu:4", "reference"], r["bai-thu:5", "reference"]} == {"plan_province", "plan_city"}
+    assert (r["bai-thu:4", "reference"], r["bai-thu:4", "reference_owner"]) == ("estimate", "province")
+    assert (r["bai-thu:5", "reference"], r["bai-thu:5", "reference_owner"]) == ("estimate", "city")
     assert (r["bai-thu:6", "value"], r["bai-thu:6", "qualifier"], r["bai-thu:6", "unit"]) == (53, "nearly", "triệu đồng/người/năm")
     assert (r["bai-thu:7", "value"], r["bai-thu:7", "qualifier"], r["bai-thu:7", "flag"]) == (9.23, "more_than", "doubtful_print")
     assert (r["bai-thu:8", "value"], r["bai-thu:8", "value_high"]) == (93.15, 93.9)
@@ -94,16 +98,16 @@ def test_dtypes_come_from_the_schema(make_data):
     assert list(df.columns) == [c.name for c in TIDY]
     for name, dtype in tidy_dtypes().items():
         assert str(df[name].dtype) == str(dtype), name
-    assert df["term"].cat.ordered and list(df["term"].cat.categories)[:2] == ["2010–2015", "2015–2020"]
+    assert df["term"].cat.ordered and list(df["term"].cat.categories) == list(TERMS)
 
 
 def test_canonical_units(make_data):
-    rows = [fig(metric_id="budget_bn", value="11 tỷ 708 triệu", unit="đồng", reference="", evidence="Bài báo thử"),
-            fig(metric_id="budget_bn", value="361,5030", unit="tỷ đồng", reference="", period_start="2022",
+    rows = [fig(metric_id="budget_bn_vnd", value="11 tỷ 708 triệu", unit="đồng", reference="", evidence="Bài báo thử"),
+            fig(metric_id="budget_bn_vnd", value="361,5030", unit="tỷ đồng", reference="", period_start="2022",
                 period_end="2022", evidence="Bài báo thử"),
-            fig(metric_id="budget_bn", value="500", unit="triệu đồng", reference="", period_start="2023",
+            fig(metric_id="budget_bn_vnd", value="500", unit="triệu đồng", reference="", period_start="2023",
                 period_end="2023", evidence="Bài báo thử")]
-    data, texts = make_data(rows, metrics=[metric("budget_bn", "tỷ đồng", "flow")])
+    data, texts = make_data(rows, metrics=[metric("budget_bn_vnd", "tỷ đồng", "flow")])
     df = load(data, texts, strict=True)
     assert df["value"].tolist() == pytest.approx([11.708, 361.503, 0.5])
     assert df["unit"].unique().tolist() == ["tỷ đồng"]
