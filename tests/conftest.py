@@ -179,6 +179,7 @@ WORLD_METRICS = [
             "triệu đồng/người/năm", "level"),
     _metric("military_recruits_count", "Số thanh niên nhập ngũ", "Military recruits", "defence_security", "người",
             "flow", "neutral"),
+    _metric("budget_revenue_bn_vnd", "Thu ngân sách", "Budget revenue", "economy_budget", "tỷ đồng", "flow"),
     _metric("households_out_of_poverty_count", "Số hộ thoát nghèo", "Households out of poverty", "culture_society",
             "hộ", "flow"),
 ]
@@ -237,6 +238,7 @@ WORLD_ANNOTATIONS = {
         _w("phuong-c", "poverty_rate_pct", "0,4", "%", "2021", "2025", "phấn đấu đến năm 2025 tỷ lệ hộ nghèo còn 0,4%",
            figure_type="target"),
         _w("phuong-c", "households_out_of_poverty_count", "12", "hộ", "2023", "2023", "giúp 12 hộ thoát nghèo"),
+        _w("phuong-c", "budget_revenue_bn_vnd", "11,7080", "tỷ đồng", "2023", "2023", "thu ngân sách đạt 11,708 tỷ đồng"),
     ],
     "bai-moi-2026": [
         _w("phuong-moi", "party_members_admitted_count", "25", "đảng viên", "2026-01", "2026-05",

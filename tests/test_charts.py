@@ -109,7 +109,7 @@ def test_reference_short_names_who_set_the_plan(reference, owner, lang, short):
 def test_scorecard_has_a_panel_per_metric(df):
     fig = charts.scorecard(df, locality="phuong-c")
     visible = [a for a in fig.axes if a.get_visible()]
-    assert len(visible) == df.query("locality_id == 'phuong-c'")["metric_id"].nunique() == 6
+    assert len(visible) == df.query("locality_id == 'phuong-c'")["metric_id"].nunique() == 7
     assert "Phường C" in fig.get_suptitle()
 
 
