@@ -421,8 +421,9 @@ def coverage_heatmap(data: pd.DataFrame, *, lang: str | None = None, title: str 
     ax.set_facecolor("#F4F4F4")
     ax.tick_params(axis="y", labelsize=7)
     ax.tick_params(axis="x", labelsize=7.5)
-    ax.set_xticks(ax.get_xticks(), [c.replace("\n", " · ") for c in matrix.columns], rotation=35, ha="right",
-                  rotation_mode="anchor")
+    # seaborn labels every n-th column when there are many: keep its ticks, relabel those it kept
+    ax.set_xticks(ax.get_xticks(), [lb.get_text().replace("\n", " · ") for lb in ax.get_xticklabels()], rotation=35,
+                  ha="right", rotation_mode="anchor")
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
