@@ -940,3 +940,14 @@ def _has_future_stack() -> bool:
     import inspect
 
     return "future_stack" in inspect.signature(pd.DataFrame.stack).parameters
+
+
+def most_reported(df: pd.DataFrame, column: str = "metric_id", by: str | None = None) -> str | None:
+    """The value of `column` with the most figures (or, with `by`, the most distinct `by` values, e.g. the
+    indicator the most localities report); ties go to the first id in order. A notebook's default choice, so
+    no id that may not exist is written into a notebook. None when the table is empty."""
+    ids = df[column].astype(str)
+    counts = (df.assign(_id=ids).groupby("_id")[by].nunique() if by else ids.value_counts())
+    if counts.empty:
+        return None
+    return sorted(counts[counts == counts.max()].index)[0]
