@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import load
+from helpers import check, load
 from helpers.periods import TERMS
 from helpers.schema import TIDY, tidy_dtypes
-from tests.conftest import GOOD_ROWS, METRIC_ROWS, fig
+from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, codes, fig
 
 PHRASES = ("Năm 2021 đạt 118% kế hoạch. Kinh tế tăng 9,77% so với năm 2022. Thu ngân sách đạt 92,5% dự toán tỉnh, "
            "đạt 90,2% dự toán thành phố giao. Thu nhập gần 53 triệu đồng/người/năm; có hơn 9,23% số hộ đạt Gia đình "
@@ -180,3 +181,75 @@ def test_good_rows_join_article_locality_and_codebook(make_data):
     assert (first["article_title"], first["locality_name"], first["tier"], first["label_en"]) == (
         "Bài thử", "Phường A", "commune", "Budget revenue as % of plan")
     assert first["published_precision"] == "month"
+
+
+# ---------------------------------------------------------------- the crosswalk, terms, languages
+
+SPLIT = LOCALITY_ROWS + [
+    dict(LOCALITY_ROWS[1], locality_id="phuong-x", name="X", valid_from="2025-07-01"),
+    dict(LOCALITY_ROWS[1], locality_id="phuong-y", name="Y", valid_from="2025-07-01"),
+]
+
+
+def succession(predecessor="phuong-a", successor="phuong-x", share="part", **over) -> dict:
+    return {"predecessor_id": predecessor, "successor_id": successor, "share": share, "effective": "2025-07-01",
+            "source": "NQ thử", "notes": "", **over}
+
+
+def problems_of(report, code):
+    return [(Path(p.file).name, p.row, p.column, p.severity) for p in report.problems if p.code == code]
+
+
+def test_successors_whole_or_part_reach_the_tidy_table(make_data):
+    data, texts = make_data(localities=SPLIT, successions=[succession(), succession(successor="phuong-y")])
+    report = check(data, texts)
+    assert report.errors == [] and not problems_of(report, "whole_and_others")
+    assert "unused_locality" not in codes(report.problems)  # a successor is named by the crosswalk
+    a = report.figures[report.figures["locality_id"] == "phuong-a"]
+    assert set(a["successor_ids"]) == {"phuong-x;phuong-y"} and set(a["successor_shares"]) == {"part;part"}
+    whole = check(*make_data(localities=SPLIT, successions=[succession(share="whole")])).figures
+    assert set(whole["successor_ids"]) == {"phuong-x"} and set(whole["successor_shares"]) == {"whole"}
+
+
+def test_a_unit_cannot_succeed_itself(make_data):
+    data, texts = make_data(localities=SPLIT, successions=[succession(successor="phuong-a", share="whole")])
+    report = check(data, texts)
+    assert problems_of(report, "self_successor") == [("successions.csv", 2, "successor_id", "error")]
+    assert report.figures["successor_ids"].isna().all()  # the refused row names no successor
+
+
+def test_a_whole_predecessor_with_other_successors_warns(make_data):
+    data, texts = make_data(localities=SPLIT, successions=[succession(share="whole"), succession(successor="phuong-y")])
+    report = check(data, texts)
+    assert problems_of(report, "whole_and_others") == [("successions.csv", 2, "share", "warning")]
+    assert report.errors == []
+
+
+def test_a_figure_outside_every_term_is_kept_with_a_warning_naming_it(make_data):
+    data, texts = make_data(GOOD_ROWS + [fig(period_start="1985", period_end="1985", evidence="Bài báo thử")])
+    report = check(data, texts)
+    assert problems_of(report, "no_term") == [("bai-thu.csv", len(GOOD_ROWS) + 2, "period_start", "warning")]
+    (p,) = [p for p in report.problems if p.code == "no_term"]
+    assert p.value == "1985-01" and "1991–1996 to 2030–2035" in p.message
+    lost = report.figures[report.figures["term"].isna()]
+    assert lost["source_row"].tolist() == [len(GOOD_ROWS) + 2]
+
+
+ENGLISH_TEXT = "An English page. Members in total: 245,000. Revenue reached 99.91% of the plan."
+ENGLISH_ROWS = [fig(metric_id="party_members_count", value="245,000", unit="người", reference="", period_start="2023",
+                    period_end="2023", evidence="Members in total: 245,000"),
+                fig(value="99.91", evidence="Revenue reached 99.91% of the plan")]
+
+
+def test_an_english_pages_values_are_read_the_english_way(make_data):
+    data, texts = make_data(ENGLISH_ROWS, articles=[dict(ARTICLE, language="en")], text=ENGLISH_TEXT)
+    report = check(data, texts)
+    assert report.errors == []
+    assert sorted(report.figures["value"]) == [99.91, 245000.0]
+
+
+def test_the_same_values_on_a_vietnamese_page_are_ambiguous(make_data):
+    data, texts = make_data(ENGLISH_ROWS, articles=[dict(ARTICLE, language="vi")], text=ENGLISH_TEXT)
+    report = check(data, texts)
+    assert problems_of(report, "ambiguous_number") == [("bai-thu.csv", 2, "value", "error")]
+    assert report.figures["value"].tolist() == [99.91]  # two decimals after a point: English either way
