@@ -598,3 +598,94 @@ def test_sheet_names_are_valid_and_unique(stem):
     for name in (first, second):
         assert 0 < len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name) and not name.startswith("'")
     assert first.lower() != second.lower() and "nguon-sources" not in (first, second)
+
+
+# ------------------------------------------------------------------ the pack's rules (pack.csv) and what is left out
+
+RULES = [  # the thresholds data/pack.csv had when these tests were written; fixed here so that tuning it breaks nothing
+    {"chart": "across_terms", "figure_type": "result", "min_localities": "1", "min_terms": "2"},
+    {"chart": "localities", "figure_type": "result", "min_localities": "2", "min_terms": "1"},
+    {"chart": "reorganisation", "figure_type": "result", "min_localities": "2", "min_terms": "1"},
+    {"chart": "targets", "figure_type": "target", "min_localities": "1", "min_terms": "1"},
+    {"chart": "scorecard", "figure_type": "", "min_localities": "1", "min_terms": "1"},
+    {"chart": "coverage", "figure_type": "", "min_localities": "1", "min_terms": "1"},
+]
+
+
+def rules_in(folder: Path, rows: list[dict]) -> dict:
+    from helpers.schema import PACK
+
+    write_csv(folder / "pack.csv", [dict(r, caption_vi=f"chú thích {r['chart']}", caption_en=f"caption {r['chart']}")
+                                    for r in rows], PACK.columns)
+    return export.pack_rules(folder)
+
+
+def chosen(df, rules) -> list[str]:
+    with export.pack_style("vi"):
+        return [c.stem for c in export.pack_charts(df, "vi", rules)]
+
+
+def changed(chart: str, **over) -> list[dict]:
+    return [dict(r, **over) if r["chart"] == chart else r for r in RULES]
+
+
+def test_the_rules_choose_every_chart_the_data_earns(world_df, tmp_path):
+    assert set(chosen(world_df, rules_in(tmp_path, RULES))) == WORLD_STEMS
+
+
+def test_a_threshold_in_pack_csv_changes_which_charts_are_drawn(world_df, tmp_path):
+    base = chosen(world_df, rules_in(tmp_path / "base", RULES))
+    three = chosen(world_df, rules_in(tmp_path / "three", changed("localities", min_localities="3")))
+    # of the five indicators two units report, only new Party members is reported by three or more
+    assert [s for s in base if s.startswith("localities-")] == [
+        "localities-budget-revenue-pct-plan", "localities-cultural-families-pct", "localities-military-recruits-count",
+        "localities-party-members-admitted-count", "localities-poverty-rate-pct"]
+    assert [s for s in three if s.startswith("localities-")] == ["localities-party-members-admitted-count"]
+    assert [s for s in three if not s.startswith("localities-")] == [s for s in base if not s.startswith("localities-")]
+    no_pair = chosen(world_df, rules_in(tmp_path / "terms", changed("across_terms", min_terms="3")))
+    assert not [s for s in no_pair if s.startswith("across-terms-")]  # no unit has results in three terms
+    no_merge = chosen(world_df, rules_in(tmp_path / "merge", changed("reorganisation", min_localities="4")))
+    assert not [s for s in no_merge if s.startswith("reorganisation-")]  # the new ward has two predecessors
+
+
+def test_a_chart_without_a_rule_is_not_drawn_and_captions_come_from_the_rules(world_df, tmp_path):
+    rules = rules_in(tmp_path, [r for r in RULES if r["chart"] not in ("coverage", "scorecard")])
+    with export.pack_style("vi"):
+        specs = export.pack_charts(world_df, "en", rules)
+    stems = [s.stem for s in specs]
+    assert "coverage" not in stems and not [s for s in stems if s.startswith("scorecard-")]
+    assert {s.caption for s in specs if s.stem.startswith("localities-")} == {"caption localities"}
+
+
+def test_a_folder_without_pack_csv_gets_the_projects_rules(tmp_path):
+    assert export.pack_rules(tmp_path) == export.pack_rules(paths.DATA)
+
+
+def test_left_out_lists_each_indicator_no_comparison_shows_and_why(world_df, tmp_path):
+    with export.pack_style("vi"):
+        specs = export.pack_charts(world_df, "vi", rules_in(tmp_path, RULES))
+    out = export.left_out(world_df, specs, "en")
+    assert list(out.columns) == ["metric_id", "label", "figures", "localities", "terms", "reason"]
+    # reported by one unit in one term each (a target alone is not a result to compare)
+    assert out["metric_id"].tolist() == ["budget_revenue_bn_vnd", "households_out_of_poverty_count",
+                                         "income_per_capita_mn_vnd", "party_members_admitted_pct_plan",
+                                         "party_members_count"]
+    assert set(out["reason"]) == {"one locality (1), one term: nothing to compare yet"}
+    assert out.set_index("metric_id").at["party_members_count", "label"] == "Party members"
+    vi = export.left_out(world_df, specs, "vi")
+    assert set(vi["reason"]) == {"một địa phương (1), một nhiệm kỳ: chưa có gì để so sánh"}
+
+
+def test_left_out_names_a_figure_outside_every_term(make_data):
+    from helpers import load
+
+    data, texts = make_data(GOOD_ROWS + [fig(period_start="1985", period_end="1985", evidence="Bài báo thử")])
+    df = load(data, texts)
+    out = export.left_out(df, [], "en")
+    assert "figure bai-thu:6 lies outside every term" in out["reason"].tolist()
+
+
+def test_workbook_lists_what_was_left_out(pack):
+    wb = load_workbook(pack / "briefing.xlsx", read_only=True)
+    rows = list(wb["bo-ra-left-out"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("metric_id", "label") and "party_members_count" in {r[0] for r in rows[1:]}
