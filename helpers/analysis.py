@@ -313,8 +313,8 @@ _VARIANT_LABELS: dict[str, tuple[str, str]] = {}
 
 
 def set_variant_labels(variants: pd.DataFrame) -> None:
-    """Labels of the scopes and bases in data/variants.csv, so caveats name them in words."""
-    _VARIANT_LABELS.clear()
+    """Labels of the scopes and bases in a variants.csv, so caveats name them in words (added to those known;
+    an id keeps one meaning across data folders)."""
     for r in variants.itertuples():
         _VARIANT_LABELS[str(r.variant_id)] = (str(r.label_vi), str(r.label_en))
 

@@ -40,10 +40,11 @@ _LOADED_NAMES: dict[str, dict[str, str]] = {"vi": {}, "en": {}}
 
 
 def remember_gazetteer(localities) -> None:
-    """Register the display names of a loaded gazetteer (a frame of localities.csv rows)."""
+    """Register the display names of a loaded gazetteer (a frame of localities.csv rows); a later load
+    renames a unit it also holds."""
     for lang in ("vi", "en"):
-        _LOADED_NAMES[lang] = {str(r.locality_id): display_name(str(r.name), str(r.level), lang)
-                               for r in localities.itertuples()}
+        _LOADED_NAMES[lang].update({str(r.locality_id): display_name(str(r.name), str(r.level), lang)
+                                    for r in localities.itertuples()})
 
 
 def gazetteer_names(lang: str = "vi", data_dir=None) -> dict[str, str]:
