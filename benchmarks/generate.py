@@ -221,11 +221,11 @@ def article(i: int, loc: dict, term: tuple[int, int], metrics: list[dict], rng: 
         value, high, unit, printed = amount(metric, rng)
         q = rng.choices(QUALIFIERS, weights=[w for *_, w in QUALIFIERS])[0]
         ftype = "target" if targets_only or rng.random() < 0.2 else "result"
-        reference, ref_phrase = "", ""
+        reference, owner, ref_phrase = "", "", ""
         if metric["kind"] == "pct_of_plan":
-            reference = rng.choice(["plan", "plan_district", "plan_city"])
-            ref_phrase = {"plan": " kế hoạch", "plan_district": " chỉ tiêu cấp trên giao",
-                          "plan_city": " dự toán thành phố giao"}[reference]
+            reference, owner, ref_phrase = rng.choice([("plan", "", " kế hoạch"),
+                                                       ("quota", "higher", " chỉ tiêu cấp trên giao"),
+                                                       ("estimate", "city", " dự toán thành phố giao")])
         elif ftype == "target" and rng.random() < 0.5:
             reference = "congress_target"
         flag, note = "", pnote
@@ -239,7 +239,7 @@ def article(i: int, loc: dict, term: tuple[int, int], metrics: list[dict], rng: 
         rows.append({"locality_id": loc["locality_id"], "metric_id": metric["metric_id"], "figure_type": ftype,
                      "value": value, "value_high": high, "qualifier": q[0], "unit": unit, "period_start": start,
                      "period_end": end, "period_basis": basis, "period_text": ptext, "reference": reference,
-                     "reference_period": "", "evidence": evidence, "flag": flag,
+                     "reference_owner": owner, "reference_period": "", "evidence": evidence, "flag": flag,
                      "annotator": rng.choice(["bench-a", "bench-b"]), "note": note})
     # The text: headline, dateline, then paragraphs of figure sentences among prose. Some spaces are
     # no-break spaces and some sentences wrap, as in pasted articles; the evidence check folds both.

@@ -313,21 +313,22 @@ _VARIANT_LABELS: dict[str, tuple[str, str]] = {}
 
 
 def set_variant_labels(variants: pd.DataFrame) -> None:
-    """Labels of the scopes and bases in data/variants.csv, so caveats name them in words."""
-    _VARIANT_LABELS.clear()
+    """Labels of the scopes and bases in a variants.csv, so caveats name them in words (added to those known;
+    an id keeps one meaning across data folders)."""
     for r in variants.itertuples():
         _VARIANT_LABELS[str(r.variant_id)] = (str(r.label_vi), str(r.label_en))
 
 
 def _variant_label(code: str, lang: str) -> str:
-    if code not in _VARIANT_LABELS:
+    if code not in _VARIANT_LABELS:  # labels of the project's data/ for codes the loaded folder did not name
         from . import paths
         from .io import read_table
         from .schema import VARIANTS
 
         path = paths.DATA / "variants.csv"
         if path.exists():
-            set_variant_labels(read_table(path, VARIANTS).frame)
+            for r in read_table(path, VARIANTS).frame.itertuples():
+                _VARIANT_LABELS.setdefault(str(r.variant_id), (str(r.label_vi), str(r.label_en)))
     vi, en = _VARIANT_LABELS.get(code, (code.replace("_", " "), code.replace("_", " ")))
     return vi if lang == "vi" else en
 
@@ -409,7 +410,10 @@ def _cav_spans_terms(rows):
                   f"{_figures_text(sub, 'en', extra=extra)}.", _ids(sub))
 
 
-CONFLICT_KEY = ["locality_id", "metric_id", "figure_type", "period_start", "period_end", "reference"]
+# Two figures conflict only when they claim the same thing: the loader's key (reference owner, scope and basis
+# included: 92,5% of the province's estimate and 90,2% of the city's are two figures, not a conflict).
+CONFLICT_KEY = ["locality_id", "metric_id", "figure_type", "period_start", "period_end", "reference",
+                "reference_owner", "scope", "basis"]
 
 
 def _key_frame(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -419,17 +423,18 @@ def _key_frame(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _cav_conflicting_values(rows):
-    same = rows[rows.duplicated(CONFLICT_KEY, keep=False)]  # NaN equals NaN here, as it should
+    key = [c for c in CONFLICT_KEY if c in rows.columns]
+    same = rows[rows.duplicated(key, keep=False)]  # NaN equals NaN here, as it should
     if same.empty:
         return None
-    keys = _key_frame(same, CONFLICT_KEY)
-    grouped = same.groupby([keys[c] for c in CONFLICT_KEY], sort=False)
+    keys = _key_frame(same, key)
+    grouped = same.groupby([keys[c] for c in key], sort=False)
     hit = (grouped["value"].transform("nunique") > 1) & (grouped["figure_id"].transform("nunique") > 1)
     if not hit.any():
         return None
     parts = {"vi": [], "en": []}
     ids = []
-    for _, idx in keys[hit].groupby(CONFLICT_KEY, sort=True).groups.items():
+    for _, idx in keys[hit].groupby(key, sort=True).groups.items():
         g = same.loc[idx]
         first = g.iloc[0]
         lo, hi = g["value"].min(), g["value"].max()
@@ -935,3 +940,14 @@ def _has_future_stack() -> bool:
     import inspect
 
     return "future_stack" in inspect.signature(pd.DataFrame.stack).parameters
+
+
+def most_reported(df: pd.DataFrame, column: str = "metric_id", by: str | None = None) -> str | None:
+    """The value of `column` with the most figures (or, with `by`, the most distinct `by` values, e.g. the
+    indicator the most localities report); ties go to the first id in order. A notebook's default choice, so
+    no id that may not exist is written into a notebook. None when the table is empty."""
+    ids = df[column].astype(str)
+    counts = (df.assign(_id=ids).groupby("_id")[by].nunique() if by else ids.value_counts())
+    if counts.empty:
+        return None
+    return sorted(counts[counts == counts.max()].index)[0]

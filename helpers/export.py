@@ -52,8 +52,8 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f
 FALLBACK_DATE = datetime(2000, 1, 1)
 NUMBERS_COLUMNS = ["figure_id", "locality_id", "locality_name", "metric_id", "label_vi", "label_en", "figure_type",
                    "value", "value_high", "out_of", "value_per_year", "unit", "qualifier", "period_start", "period_end",
-                   "term", "reference", "flag", "note", "article_id", "article_title", "publisher", "published",
-                   "evidence"]
+                   "term", "reference", "reference_owner", "scope", "basis", "flag", "note", "article_id",
+                   "article_title", "publisher", "published", "evidence"]
 
 
 def save_chart(fig, stem: str, out_dir: Path, *, data: pd.DataFrame | None = None,

@@ -105,8 +105,22 @@ def check(data_dir=None, texts=None, *, cache: bool = False) -> Report:
     if cache:
         from . import cache as _cache
 
-        return _cache.cached_check(data_dir, texts, lambda: _check(data_dir, texts))
-    return _check(data_dir, texts)
+        report = _cache.cached_check(data_dir, texts, lambda: _check(data_dir, texts))
+    else:
+        report = _check(data_dir, texts)
+    _remember_names(report)
+    return report
+
+
+def _remember_names(report: Report) -> None:
+    """Caveats name units and scopes in words even when no figure of them is at hand (a successor): they
+    take the words from the data folder just read, not only from the project's data/."""
+    from .analysis import set_variant_labels
+    from .localities import remember_gazetteer
+
+    remember_gazetteer(report.localities)
+    if not report.variants.empty:
+        set_variant_labels(report.variants)
 
 
 def _check(data_dir: Path, texts) -> Report:

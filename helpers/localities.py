@@ -34,14 +34,31 @@ def successor_chain(successors: dict[str, list[str]], locality_id: str) -> list[
     return chain
 
 
+# Display names of the gazetteer last loaded (helpers.load/check register it), by language: text about a
+# unit with no figure at hand (a successor) names it from the data folder being analysed, not only data/.
+_LOADED_NAMES: dict[str, dict[str, str]] = {"vi": {}, "en": {}}
+
+
+def remember_gazetteer(localities) -> None:
+    """Register the display names of a loaded gazetteer (a frame of localities.csv rows); a later load
+    renames a unit it also holds."""
+    for lang in ("vi", "en"):
+        _LOADED_NAMES[lang].update({str(r.locality_id): display_name(str(r.name), str(r.level), lang)
+                                    for r in localities.itertuples()})
+
+
 def gazetteer_names(lang: str = "vi", data_dir=None) -> dict[str, str]:
-    """Display names of every unit in the gazetteer, for text that names a unit with no figure at hand."""
+    """Display names of every unit in the gazetteer, for text that names a unit with no figure at hand: the
+    project's data/ (or `data_dir`), overlaid with the gazetteer last loaded when no `data_dir` is given."""
     from . import paths
     from .io import read_table
     from .schema import LOCALITIES
 
     path = (paths.DATA if data_dir is None else data_dir) / "localities.csv"
-    if not path.exists():
-        return {}
-    frame = read_table(path, LOCALITIES).frame
-    return {str(r.locality_id): display_name(str(r.name), str(r.level), lang) for r in frame.itertuples()}
+    names = {}
+    if path.exists():
+        frame = read_table(path, LOCALITIES).frame
+        names = {str(r.locality_id): display_name(str(r.name), str(r.level), lang) for r in frame.itertuples()}
+    if data_dir is None:
+        names.update(_LOADED_NAMES[lang])
+    return names

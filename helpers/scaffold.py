@@ -33,15 +33,15 @@ from .texts import fold, read_text
 QUALIFIER_CODES = {"gần": "nearly", "hơn": "more_than", "trên": "more_than", "khoảng": "approx", "xấp xỉ": "approx",
                    "dưới": "less_than", "chưa đến": "less_than", "ít nhất": "at_least", "tối đa": "at_most",
                    "không quá": "at_most"}
-# What a figure is measured against, from the words printed just after it.
+# What a figure is measured against, and who set it, from the words printed just after it.
 REFERENCES = (
-    (r"dự toán (?:tỉnh|của tỉnh)", "plan_province"),
-    (r"dự toán (?:thành phố|tp)", "plan_city"),
-    (r"chỉ tiêu (?:quận|huyện|thị xã) giao", "plan_district"),
-    (r"chỉ tiêu (?:nghị quyết )?đại hội|mục tiêu nghị quyết", "congress_target"),
-    (r"kế hoạch|chỉ tiêu|dự toán", "plan"),
-    (r"so với nhiệm kỳ trước", "previous_term"),
-    (r"so với (?:cùng kỳ )?năm (?:19|20)\d{2}", "previous_year"),
+    (r"dự toán (?:tỉnh|của tỉnh)", "estimate", "province"),
+    (r"dự toán (?:thành phố|tp)", "estimate", "city"),
+    (r"chỉ tiêu (?:quận|huyện|thị xã) giao", "plan", "district"),
+    (r"chỉ tiêu (?:nghị quyết )?đại hội|mục tiêu nghị quyết", "congress_target", ""),
+    (r"kế hoạch|chỉ tiêu|dự toán", "plan", ""),
+    (r"so với nhiệm kỳ trước", "previous_term", ""),
+    (r"so với (?:cùng kỳ )?năm (?:19|20)\d{2}", "previous_year", ""),
 )
 EXCERPT_MAX = 200
 
@@ -181,7 +181,7 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
     after = fold(text[m.end:clause[1]])
     if m.unit and m.unit[0] != "%" and after.lower().startswith(m.unit.lower()):  # '21/21 chỉ tiêu': the unit
         after = after[len(m.unit):]
-    reference, reference_period = guess_reference(after)
+    reference, reference_owner, reference_period = guess_reference(after)
     low, high = value_cells(m)
     before = text[clause[0]:m.start].lower()
     return {
@@ -190,7 +190,7 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
         "value": low, "value_high": high, "qualifier": QUALIFIER_CODES.get(m.qualifier, ""),
         "unit": m.unit, "period_start": bounds[0] if bounds else "", "period_end": bounds[1] if bounds else "",
         "period_basis": "stated" if bounds else "", "period_text": m.period,
-        "reference": reference, "reference_period": reference_period,
+        "reference": reference, "reference_owner": reference_owner, "reference_period": reference_period,
         "evidence": excerpt(text, m, sentences=sentences), "flag": "", "annotator": annotator, "note": "",
     }
 
@@ -217,15 +217,16 @@ def _cell(printed: str, value: float | None) -> str:
     return format_number(value) if value is not None else printed
 
 
-def guess_reference(after: str) -> tuple[str, str]:
-    """reference (and reference_period) from the words printed after a figure, within its clause."""
+def guess_reference(after: str) -> tuple[str, str, str]:
+    """reference, reference_owner and reference_period from the words printed after a figure, within its
+    clause: 'dự toán tỉnh' is an estimate set by the province."""
     near = fold(after)[:60].lower()
-    for pattern, code in REFERENCES:
+    for pattern, code, owner in REFERENCES:
         m = re.search(pattern, near)
         if m and not re.search(r"\d", near[:m.start()]):  # not past the next figure
             year = re.search(r"(?:19|20)\d{2}", m.group(0)) if code == "previous_year" else None
-            return code, year.group(0) if year else ""
-    return "", ""
+            return code, owner, year.group(0) if year else ""
+    return "", "", ""
 
 
 def excerpt(text: str, m: Mention, limit: int = EXCERPT_MAX, sentences=None) -> str:

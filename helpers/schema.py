@@ -201,9 +201,9 @@ LOCALITIES = Table("localities", "data/localities.csv", "The gazetteer: one row 
     Field("level", "vocab", "Kind of unit.", True, vocab="level"),
     Field("parent_id", "ref", "The unit it belongs to (ward -> district -> province).", ref="localities"),
     Field("province_id", "ref", "Its province-level unit.", ref="localities"),
+    Field("official_code", "code", "Official administrative code (GSO): the pre-July-2025 code for a unit that ended, the current code for a unit that exists now; empty only when no source gives it (say why in notes).", pattern=r"\d{2}|\d{3}|\d{5}"),
     Field("valid_from", "date", "First day the unit existed in this form; empty when the sources do not say."),
     Field("valid_to", "date", "Last day it existed in this form; empty when still valid or not known."),
-    Field("official_code", "code", "Official administrative code (GSO): the pre-July-2025 code for a unit that ended, the current code for a unit that exists now; empty only when no source gives it (say why in notes).", pattern=r"\d{2}|\d{3}|\d{5}"),
     Field("validity_source", "text", "The legal act behind valid_from and valid_to."),
     Field("notes", "text", "Anything else, e.g. why validity is left empty."),
 ))

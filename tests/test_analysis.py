@@ -23,10 +23,31 @@ def loc(lid, name, level, **over):
 LOCALITIES = LOCALITY_ROWS + [
     loc("phuong-c", "C", "ward"),
     loc("quan-b", "B", "urban_district"),
-    loc("quan-cu", "Cũ", "urban_district", valid_to="2025-06-30", successor_id="tp-moi", validity_source="NQ thử"),
+    loc("quan-cu", "Cũ", "urban_district", valid_to="2025-06-30", validity_source="NQ thử"),
     loc("quan-het", "Hết", "urban_district", valid_to="2025-06-30", validity_source="NQ thử"),
     loc("tp-moi", "Mới", "municipality", parent_id="", province_id="tp-moi", valid_from="2025-07-01",
         validity_source="NQ thử"),
+    loc("phuong-tach", "Tách", "ward", valid_to="2025-06-30", validity_source="NQ thử"),
+    loc("phuong-ghep", "Ghép", "ward", valid_from="2025-07-01", validity_source="NQ thử"),
+]
+
+
+def succession(predecessor, successor, share="whole", **over) -> dict:
+    return {"predecessor_id": predecessor, "successor_id": successor, "share": share, "effective": "2025-07-01",
+            "source": "NQ thử", "notes": "", **over}
+
+
+# The crosswalk: Quận Cũ went wholly into TP. Mới; Phường Tách was split between Phường Ghép and Phường C;
+# Quận Hết ended with no successor recorded.
+SUCCESSIONS = [succession("quan-cu", "tp-moi"), succession("phuong-tach", "phuong-ghep", "part"),
+               succession("phuong-tach", "phuong-c", "part")]
+# Scopes and bases, named here only (not in the shipped data/variants.csv), so a caveat that names them in
+# words can only have taken the words from the data folder it loaded.
+VARIANTS = [
+    {"variant_id": "without_land_fees", "aspect": "scope", "label_vi": "Không gồm tiền đất",
+     "label_en": "Without land fees", "definition_en": "d"},
+    {"variant_id": "fixed_prices", "aspect": "basis", "label_vi": "Theo giá cố định", "label_en": "At fixed prices",
+     "definition_en": "d"},
 ]
 METRICS = METRIC_ROWS + [
     dict(METRIC_ROWS[0], metric_id="term_targets_met", label_vi="Số chỉ tiêu đạt", label_en="Targets met",
@@ -64,16 +85,12 @@ def frame(make_data):
     def build(rows):
         key = json.dumps(rows, sort_keys=True, ensure_ascii=False)
         if key not in _LOADED:
-            data, texts = make_data(rows, localities=LOCALITIES, metrics=METRICS)
+            data, texts = make_data(rows, localities=LOCALITIES, metrics=METRICS, successions=SUCCESSIONS,
+                                    variants=VARIANTS)
             _LOADED[key] = load(data, texts, strict=True)
         return _LOADED[key].copy()
 
     return build
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return load(paths.DATA, strict=True)
 
 
 def codes(found) -> list[str]:
@@ -144,10 +161,11 @@ def test_term_view_places_figures_in_terms_and_summarises_cells(frame):
 def test_term_view_uses_range_ends_for_low_and_high_and_names_the_reference(frame):
     df = frame([F(value="90", value_high="95", period_start="2021", period_end="2021"),
                 F(value="118", period_start="2022", period_end="2022"),
-                F(value="80", reference="plan_city", period_start="2023", period_end="2023", locality_id="quan-b")])
+                F(value="80", reference="estimate", reference_owner="city", period_start="2023", period_end="2023",
+                  locality_id="quan-b")])
     view = analysis.term_view(df, "budget_revenue_pct_plan").set_index("locality_id")
     assert (view.at["phuong-a", "value"], view.at["phuong-a", "low"], view.at["phuong-a", "high"]) == (104.0, 90.0, 118.0)
-    assert (view.at["phuong-a", "reference"], view.at["quan-b", "reference"]) == ("plan", "plan_city")
+    assert (view.at["phuong-a", "reference"], view.at["quan-b", "reference"]) == ("plan", "estimate")
 
 
 def test_term_view_of_a_metric_without_figures_is_empty(frame):
@@ -219,7 +237,8 @@ CASES = {
                      [members(20, "2021", "2021"), members(30, "2021", "2021", locality_id="phuong-c")]),
     "mixed_period_lengths": ([members(20, "2021", "2021"), members(40, "2021-01", "2023-06")],
                              CLEAN),
-    "mixed_references": ([F(value="92,5", reference="plan_province"), F(value="90,2", reference="plan_city")],
+    "mixed_references": ([F(value="92,5", reference="estimate", reference_owner="province"),
+                          F(value="90,2", reference="estimate", reference_owner="city")],
                          [F(value="92,5", reference="plan"), F(value="90,2", reference="", period_start="2022",
                                                                period_end="2022")]),
     "approximate": ([members(20, "2021", "2021", qualifier="gần"), members(30, "2022", "2022")], CLEAN),
@@ -233,11 +252,14 @@ CASES = {
     "spans_terms": ([members(20, "2020", "2021-06"), members(30, "2022-01", "2023-06")],
                     [members(20, "2021", "2022"), members(30, "2022-01", "2023-06")]),
     "conflicting_values": ([F(value="118"), F(value="120")],
-                           [F(value="118"), F(value="120", reference="plan_city")]),
+                           [F(value="118"), F(value="120", reference="estimate", reference_owner="city")]),
     "merged_2025": ([members(20, "2021", "2021", locality_id="quan-cu"), members(30, "2021", "2021", locality_id="quan-b")],
                     [members(20, "2026", "2026", locality_id="tp-moi"),
                      members(30, "2021", "2021", locality_id="quan-b")]),
     "mixed_metrics": ([members(20, "2021", "2021"), poverty("0,58", 2021)], CLEAN),
+    "mixed_scopes": ([F(value="118", scope="without_land_fees"), F(value="120", period_start="2022", period_end="2022")],
+                     [F(value="118", scope="without_land_fees"),
+                      F(value="120", scope="without_land_fees", period_start="2022", period_end="2022")]),
 }
 
 
@@ -275,13 +297,14 @@ def test_caveats_come_in_the_listed_order(frame):
 
 
 def test_caveat_messages_name_what_they_are_about(frame):
-    df = frame([F(value="92,5", reference="plan_province", flag="doubtful_print", note="n"),
-                F(value="90,2", reference="plan_city", locality_id="quan-b"),
+    df = frame([F(value="92,5", reference="estimate", reference_owner="province", flag="doubtful_print", note="n"),
+                F(value="90,2", reference="estimate", reference_owner="city", locality_id="quan-b"),
                 members(40, "2021-01", "2023-06"), members(20, "2021", "2021")])
     found = {c.code: c for c in analysis.caveats(df)}
     refs = found["mixed_references"]
-    assert "Dự toán tỉnh giao" in refs.message_vi and "Dự toán thành phố giao" in refs.message_vi
-    assert "Provincial estimate" in refs.message_en and "City's estimate" in refs.message_en
+    assert "Dự toán (tỉnh giao)" in refs.message_vi and "Dự toán (thành phố giao)" in refs.message_vi
+    assert "Budget estimate (set by the province)" in refs.message_en
+    assert "Budget estimate (set by the city)" in refs.message_en
     assert refs.figure_ids == ("bai-thu:2", "bai-thu:3")
     assert "Cấp xã" in found["mixed_levels"].message_vi and "Cấp huyện" in found["mixed_levels"].message_vi
     assert "Quận B" in found["mixed_levels"].message_vi and "B District" in found["mixed_levels"].message_en
@@ -303,13 +326,37 @@ def test_merged_2025_says_whether_a_successor_is_recorded(frame):
     df = frame([members(20, "2021", "2021", locality_id="quan-cu"), members(30, "2021", "2021", locality_id="quan-het"),
                 members(40, "2026", "2026", locality_id="tp-moi")])
     cav = next(c for c in analysis.caveats(df) if c.code == "merged_2025")
-    assert "Quận Cũ kết thúc ngày 30/06/2025, so sánh qua đơn vị kế thừa TP. Mới" in cav.message_vi
+    assert "Quận Cũ kết thúc ngày 30/06/2025, nhập vào TP. Mới" in cav.message_vi
     assert "Quận Hết kết thúc ngày 30/06/2025, chưa ghi nhận đơn vị kế thừa" in cav.message_vi
-    assert "Cũ District ended on 2025-06-30, compared through its successor Mới City" in cav.message_en
+    assert "Cũ District ended on 2025-06-30, merged into Mới City" in cav.message_en
     assert "Hết District ended on 2025-06-30, no successor is recorded" in cav.message_en
     assert cav.figure_ids == ("bai-thu:2", "bai-thu:3")  # the successor itself did not end
-    alone = next(c for c in analysis.caveats(df.iloc[:1]) if c.code == "merged_2025")
-    assert "its successor tp-moi" in alone.message_en  # its name is not among the rows: the id stands in
+
+
+def test_merged_2025_names_a_successor_without_figures_from_the_gazetteer_loaded(frame):
+    # TP. Mới is in this data folder's gazetteer only (not in the shipped data/): its name, never its id
+    df = frame([members(20, "2021", "2021", locality_id="quan-cu")])
+    cav = next(c for c in analysis.caveats(df) if c.code == "merged_2025")
+    assert "nhập vào TP. Mới" in cav.message_vi and "merged into Mới City" in cav.message_en
+    assert "tp-moi" not in cav.message_vi + cav.message_en
+
+
+def test_merged_2025_names_each_part_of_a_split_unit(frame):
+    df = frame([members(20, "2021", "2021", locality_id="phuong-tach")])
+    cav = next(c for c in analysis.caveats(df) if c.code == "merged_2025")
+    assert "Phường Tách kết thúc ngày 30/06/2025, nhập vào Phường Ghép (một phần) và Phường C (một phần)" in cav.message_vi
+    assert "Tách Ward ended on 2025-06-30, merged into Ghép Ward (part) and C Ward (part)" in cav.message_en
+
+
+def test_successors_of_reads_the_crosswalk_columns(frame):
+    df = frame([members(20, "2021", "2021", locality_id="phuong-tach"), members(30, "2021", "2021", locality_id="quan-cu"),
+                members(40, "2021", "2021", locality_id="quan-het")]).set_index("locality_id")
+    assert (df.at["phuong-tach", "successor_ids"], df.at["phuong-tach", "successor_shares"]) == (
+        "phuong-ghep;phuong-c", "part;part")
+    rows = {lid: r for lid, r in zip(df.index, df.reset_index().itertuples())}
+    assert analysis.successors_of(rows["phuong-tach"]) == [("phuong-ghep", "part"), ("phuong-c", "part")]
+    assert analysis.successors_of(rows["quan-cu"]) == [("tp-moi", "whole")]
+    assert analysis.successors_of(rows["quan-het"]) == []
 
 
 def test_caveat_is_frozen():
@@ -382,7 +429,7 @@ def test_a_target_is_judged_by_the_same_period_end_else_the_latest_result_in_its
     assert status_of(analysis.targets_vs_results(df), basis="target")["result_figure_id"] == "bai-thu:4"
     df = frame([target, poverty("2,5", 2022), poverty("1", 2023), poverty("0,1", 2019)])
     r = status_of(analysis.targets_vs_results(df), basis="target")
-    assert (r["result_figure_id"], r["status"]) == ("bai-thu:4", "exceeded")
+    assert (r["result_figure_id"], r["status"]) == ("bai-thu:4", "interim")  # 2023, before the target's 2025
     df = frame([target, poverty("1", 2019, locality_id="phuong-c")])
     assert status_of(analysis.targets_vs_results(df), basis="target")["status"] == "no_result"
 
@@ -430,58 +477,136 @@ def test_an_explicit_target_for_percent_of_plan_is_not_counted_twice(frame):
     assert (out["basis"].iloc[0], out["status"].iloc[0]) == ("target", "missed")
 
 
-# ---------------------------------------------------------------- the shipped data
+# ---------------------------------------------------------------- scopes, owners, interim results
 
-def test_shipped_term_view_of_members_admitted(shipped):
-    view = analysis.term_view(shipped, "party_members_admitted_count").set_index("locality_id")
-    assert view["value"].to_dict() == pytest.approx({"phuong-ngoc-thuy": 16.0, "quan-kien-an": 142.2, "tp-dong-ha": 175.0})
-    assert view["term"].astype(str).to_dict() == {"phuong-ngoc-thuy": "2020–2025", "quan-kien-an": "2015–2020",
-                                                  "tp-dong-ha": "2020–2025"}
+def test_a_result_before_the_end_of_its_targets_period_is_interim(frame):
+    target = poverty("2", 2021, figure_type="target", period_start="2021", period_end="2025")
+    out = analysis.targets_vs_results(frame([target, poverty("3", 2023)]))
+    r = status_of(out, basis="target")
+    assert (r["result_figure_id"], r["achieved"], r["status"]) == ("bai-thu:3", 3.0, "interim")  # never 'missed'
+    assert "interim" in analysis.STATUSES
+    cav = next(c for c in out.attrs["caveats"] if c.code == "mixed_period_lengths")
+    assert "kết quả giữa kỳ, chưa đánh giá đạt hay không" in cav.message_vi
+    assert "an interim result, not judged met or missed" in cav.message_en
+    final = analysis.targets_vs_results(frame([target, poverty("3", 2025)]))
+    assert status_of(final, basis="target")["status"] == "missed"
+
+
+def test_a_target_is_judged_only_by_a_result_of_its_own_scope(frame):
+    target = poverty("2", 2025, figure_type="target", scope="without_land_fees")
+    out = analysis.targets_vs_results(frame([target, poverty("1", 2025)]))
+    assert status_of(out, basis="target")["status"] == "no_result"
+    out = analysis.targets_vs_results(frame([target, poverty("1", 2025, scope="without_land_fees")]))
+    assert status_of(out, basis="target")["status"] == "exceeded"
+
+
+def test_mixed_scopes_names_the_scopes_and_bases_in_words(frame):
+    df = frame([F(value="118", scope="without_land_fees"), F(value="120", period_start="2022", period_end="2022"),
+                F(value="121", basis="fixed_prices", period_start="2023", period_end="2023")])
+    cav = next(c for c in analysis.caveats(df) if c.code == "mixed_scopes")
+    assert "Không gồm tiền đất: " in cav.message_vi and "Theo giá cố định: " in cav.message_vi
+    assert "Without land fees: " in cav.message_en and "At fixed prices: " in cav.message_en
+    assert "the indicator's whole" in cav.message_en and "toàn bộ, như chỉ số" in cav.message_vi
+    assert "without_land_fees" not in cav.message_en + cav.message_vi
+    assert cav.figure_ids == ("bai-thu:2", "bai-thu:3", "bai-thu:4")
+
+
+def test_estimates_of_two_owners_are_different_references_not_conflicting_values(frame):
+    year = dict(period_start="2023", period_end="2023")
+    df = frame([F(value="92,5", reference="estimate", reference_owner="province", **year),
+                F(value="90,2", reference="estimate", reference_owner="city", **year),
+                F(value="118", reference="plan", reference_owner="district", locality_id="phuong-c", **year)])
+    out = analysis.targets_vs_results(df)
+    a = out[out["locality_id"] == "phuong-a"]
+    assert sorted(a["achieved"]) == [90.2, 92.5] and set(a["status"]) == {"missed"}
+    assert status_of(out, locality_id="phuong-c")["status"] == "exceeded"
+    assert "mixed_references" in codes(out.attrs["caveats"])
+    found = codes(analysis.caveats(df))
+    assert "mixed_references" in found and "conflicting_values" not in found
+    view = analysis.term_view(analysis.select(df, locality="phuong-a"), "budget_revenue_pct_plan")
+    assert (view["value"].iloc[0], view["reference"].iloc[0]) == (pytest.approx(91.35), "estimate")
+    assert codes(view.attrs["caveats"]) == ["mixed_references"]
+
+
+@pytest.mark.parametrize("reference, owner, vi, en", [
+    ("estimate", "city", "Dự toán (thành phố giao)", "Budget estimate (set by the city)"),
+    ("plan", "district", "Kế hoạch (quận, huyện, thị xã giao)", "Plan (set by the district)"),
+    ("plan", None, "Kế hoạch", "Plan"),
+    ("", None, "", ""),
+])
+def test_reference_text(reference, owner, vi, en):
+    assert (analysis.reference_text(reference, owner, "vi"), analysis.reference_text(reference, owner, "en")) == (vi, en)
+
+
+# ---------------------------------------------------------------- the 2025 reorganisation, side by side
+
+def test_reorganisations_pair_each_successor_with_its_predecessors_that_have_figures(frame):
+    df = frame([members(711, "2016", "2020", locality_id="quan-cu"), members(400, "2026", "2026", locality_id="tp-moi"),
+                members(30, "2021", "2021", locality_id="phuong-tach"),
+                members(12, "2026", "2026", locality_id="phuong-ghep"), members(8, "2026", "2026", locality_id="phuong-c"),
+                poverty("1", 2021, locality_id="quan-cu"),  # its successor has no poverty rate: no pair
+                members(50, "2026", "2026", figure_type="target", locality_id="quan-het")])
+    out = analysis.reorganisations(df)
+    assert list(out.columns) == ["successor_id", "metric_id", "predecessor_ids", "shares"]
+    assert [tuple(r) for r in out.itertuples(index=False)] == [
+        ("phuong-c", "party_members_admitted_count", ("phuong-tach",), ("part",)),
+        ("phuong-ghep", "party_members_admitted_count", ("phuong-tach",), ("part",)),
+        ("tp-moi", "party_members_admitted_count", ("quan-cu",), ("whole",))]
+    assert analysis.reorganisations(frame([members(20, "2021", "2021")])).empty
+
+
+def test_compare_reorganisation_puts_the_successor_first_and_names_the_merge_in_words(frame):
+    df = frame([members(711, "2016", "2020", locality_id="quan-cu"), members(400, "2026", "2026", locality_id="tp-moi"),
+                members(5, "2026", "2026", locality_id="quan-b")])
+    out = analysis.compare_reorganisation(df, "tp-moi", "party_members_admitted_count")
+    assert out["locality_id"].tolist() == ["tp-moi", "quan-cu"]
+    assert out["value"].tolist() == [400.0, 711.0]  # as printed: nothing added up or derived
+    merged = [c for c in out.attrs["caveats"] if c.code == "merged_2025"]
+    assert len(merged) == 1 and set(merged[0].figure_ids) == {"bai-thu:2", "bai-thu:3"}
+    assert "Quận Cũ (đến 30/06/2025)" in merged[0].message_vi and "TP. Mới" in merged[0].message_vi
+    assert "Cũ District (until 2025-06-30)" in merged[0].message_en and "Mới City" in merged[0].message_en
+    text = " ".join(c.message_vi + " " + c.message_en for c in out.attrs["caveats"])
+    assert not [r["locality_id"] for r in LOCALITIES if r["locality_id"] in text]
+
+
+# ---------------------------------------------------------------- summaries over several localities and terms
+
+def test_term_view_across_levels_and_the_reorganisation_carries_every_caveat(frame):
+    df = frame([members(711, "2016", "2020", locality_id="quan-cu"),
+                members(40, "2021-01", "2023-06", period_basis="inferred", note="nửa nhiệm kỳ"),
+                members(175, "2023", "2023", locality_id="quan-b")])
+    view = analysis.term_view(df, "party_members_admitted_count").set_index("locality_id")
+    assert view["value"].to_dict() == pytest.approx({"phuong-a": 16.0, "quan-b": 175.0, "quan-cu": 142.2})
+    assert view["term"].astype(str).to_dict() == {"phuong-a": "2020–2025", "quan-b": "2020–2025", "quan-cu": "2015–2020"}
     assert codes(view.attrs["caveats"]) == ["mixed_levels", "mixed_period_lengths", "inferred_period", "merged_2025"]
 
 
-def test_shipped_dong_ha_estimates_are_missed_and_flagged_as_different_references(shipped):
-    out = analysis.targets_vs_results(shipped)
-    dong_ha = out[out["metric_id"] == "budget_revenue_excl_land_pct_plan"]
-    assert sorted(dong_ha["achieved"]) == [90.2, 92.5] and set(dong_ha["status"]) == {"missed"}
-    thanh_to = out[out["locality_id"] == "phuong-thanh-to"]
-    assert sorted(thanh_to["achieved"]) == [118.0, 143.0] and set(thanh_to["status"]) == {"exceeded"}
-    kien_an = status_of(out, locality_id="quan-kien-an", metric_id="party_members_admitted_pct_plan")
-    assert (kien_an["achieved_qualifier"], kien_an["status"]) == ("more_than", "exceeded")
-    assert "mixed_references" in codes(out.attrs["caveats"])
-    view = analysis.term_view(shipped, "budget_revenue_excl_land_pct_plan")
-    assert (view["value"].iloc[0], view["reference"].iloc[0]) == (pytest.approx(91.35), "mixed")
-    assert "mixed_references" in codes(view.attrs["caveats"])
+COVERED = [members(711, "2016", "2020"), members(40, "2021-01", "2023-06"), poverty("0,58", 2022),
+           poverty("0,6", 2023), members(5, "2021", "2021", locality_id="quan-b")]
 
 
-def test_shipped_poverty_rank(shipped):
-    out = analysis.rank(shipped, "poverty_rate_pct")
-    assert list(zip(out["locality_id"], out["rank"])) == [("phuong-ngoc-thuy", 1), ("phuong-phu-chan", 2)]
-
-
-def test_shipped_coverage(shipped):
-    cov = analysis.coverage(shipped)
+def test_coverage_counts_figures_per_metric_locality_and_term(frame):
+    df = frame(COVERED)
+    cov = analysis.coverage(df)
     assert list(cov.columns.names) == ["locality_id", "term"]
-    assert set(cov.columns.get_level_values("term")) == {"2015–2020", "2020–2025"}
-    assert cov.to_numpy().sum() == len(shipped) == 65
-    assert (cov.dtypes == "int64").all()
-    ngoc_thuy = cov["phuong-ngoc-thuy"].sum()
-    assert (ngoc_thuy["2015–2020"], ngoc_thuy["2020–2025"]) == (0, 33)
-    kien_an = cov["quan-kien-an"].sum()
-    assert (kien_an["2015–2020"], kien_an["2020–2025"]) == (6, 0)
-    assert cov.loc["party_members_admitted_count", ("quan-kien-an", "2015–2020")] == 1
-    assert cov.loc["party_members_admitted_count", ("quan-kien-an", "2020–2025")] == 0
+    assert list(cov.columns) == [("quan-b", "2015–2020"), ("quan-b", "2020–2025"), ("phuong-a", "2015–2020"),
+                                 ("phuong-a", "2020–2025")]  # district before ward; every term for every locality
+    assert cov.to_numpy().sum() == len(df) == 5 and (cov.dtypes == "int64").all()
+    assert cov.loc["party_members_admitted_count", ("phuong-a", "2015–2020")] == 1
+    assert cov.loc["poverty_rate_pct", ("phuong-a", "2020–2025")] == 2
+    assert cov.loc["poverty_rate_pct", ("quan-b", "2020–2025")] == 0
     order = list(VOCABULARIES["category"])
-    cats = shipped.drop_duplicates("metric_id").set_index("metric_id")["category"].astype(str)
-    positions = [order.index(cats[m]) for m in cov.index]
-    assert positions == sorted(positions) and cov.index[0] == "cells_rated_good_share"
-    assert len(cov.columns) == 6 * 2 and cov.columns[0] == ("quan-kien-an", "2015–2020")
+    positions = [order.index(c) for c in ("party_building", "culture_society")]
+    assert list(cov.index) == [m for _, m in sorted(zip(positions, ["party_members_admitted_count", "poverty_rate_pct"]))]
 
 
-def test_shipped_coverage_long(shipped):
-    long = analysis.coverage_long(shipped)
+def test_coverage_long_lists_the_cells_that_hold_figures(frame):
+    df = frame(COVERED)
+    long = analysis.coverage_long(df)
     assert list(long.columns) == ["locality_id", "metric_id", "term", "n_figures"]
-    assert long["n_figures"].sum() == 65 and (long["n_figures"] > 0).all()
-    ngoc_thuy = long[long["locality_id"] == "phuong-ngoc-thuy"]
-    assert set(ngoc_thuy["term"].astype(str)) == {"2020–2025"} and len(ngoc_thuy) == 33
-    assert set(long.loc[long["locality_id"] == "quan-kien-an", "term"].astype(str)) == {"2015–2020"}
+    assert long["n_figures"].sum() == len(df) and (long["n_figures"] > 0).all()
+    assert list(zip(long["locality_id"], long["metric_id"], long["term"].astype(str), long["n_figures"])) == [
+        ("quan-b", "party_members_admitted_count", "2020–2025", 1),
+        ("phuong-a", "party_members_admitted_count", "2015–2020", 1),
+        ("phuong-a", "party_members_admitted_count", "2020–2025", 1),
+        ("phuong-a", "poverty_rate_pct", "2020–2025", 2)]

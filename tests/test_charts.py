@@ -6,12 +6,13 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import charts, load, theme
+from helpers import charts, theme
 
 
 @pytest.fixture(scope="module")
-def df():
-    return load()
+def df(world_df):
+    """The small world of tests/conftest.py: four articles, four units, three terms, one reorganisation."""
+    return world_df
 
 
 @pytest.fixture(autouse=True)
@@ -33,31 +34,43 @@ def test_terms_chart_titles_footer_and_colours(df):
     ax = charts.terms_chart(df, metric="party_members_admitted_count")
     fig = ax.figure
     assert fig.get_suptitle() == "Số đảng viên mới kết nạp"
-    assert ax.get_title(loc="left") == "người/năm; nhiệm kỳ 2015–2020 và 2020–2025"
+    assert ax.get_title(loc="left") == "người/năm; nhiệm kỳ 2015–2020, 2020–2025 và 2025–2030"
     foot = footer(fig)
     assert foot.startswith("Nguồn:")
-    assert "Tuổi trẻ Thủ đô" in foot and "Thành ủy Đông Hà, 22/05/2024" in foot
-    assert "Từ Sơn" not in foot, "only the articles behind the plotted figures"
+    assert "Báo Đông" in foot and "Báo C, 22/05/2024" in foot
     # one colour per locality, the gazetteer's
     colours = {tuple(c) for coll in ax.collections for c in coll.get_edgecolors()}
-    expected = {theme.colour_of(lid) for lid in ("quan-kien-an", "phuong-ngoc-thuy", "tp-dong-ha")}
+    expected = {theme.colour_of(lid) for lid in ("quan-dong", "phuong-a", "phuong-c", "phuong-moi")}
     import matplotlib.colors as mcolors
 
     assert {mcolors.to_hex(c) for c in colours} >= {e.lower() for e in expected}
     labels = texts(fig)
-    assert "Quận Kiến An: 142,2" in labels and "Phường Ngọc Thụy: 16" in labels
+    assert "Quận Đông: 142,2" in labels and "Phường A: 16" in labels
+
+
+def test_footer_names_only_the_articles_behind_the_plotted_figures(df):
+    foot = footer(charts.localities_chart(df, metric="cultural_families_pct").figure)
+    assert "Cổng phường A" in foot and "Báo C" in foot
+    assert "Báo Đông" not in foot and "Báo Mới" not in foot
+
+
+def test_terms_chart_limited_to_some_localities(df):
+    ax = charts.terms_chart(df, metric="party_members_admitted_count", localities=["phuong-a"])
+    labels = texts(ax.figure)
+    assert "Phường A: 16" in labels and "Quận Đông" not in labels
+    assert "Cổng phường A" in footer(ax.figure) and "Báo Đông" not in footer(ax.figure)
 
 
 def test_english_labels_from_the_codebook(df):
     ax = charts.terms_chart(df, metric="party_members_admitted_count", lang="en")
-    assert ax.figure.get_suptitle() == "New Party members admitted"
-    assert ax.get_title(loc="left") == "people per year; terms 2015–2020 and 2020–2025"
+    assert ax.figure.get_suptitle() == "New Party members"
+    assert ax.get_title(loc="left") == "people per year; terms 2015–2020, 2020–2025 and 2025–2030"
     assert footer(ax.figure).startswith("Sources:")
-    assert "Kien" not in texts(ax.figure) or "Kiến An District" in texts(ax.figure)
+    assert "Đông District" in texts(ax.figure) and "Quận Đông" not in texts(ax.figure)
 
 
 def test_range_is_drawn_as_an_interval(df):
-    ax = charts.localities_chart(df, metric="cultural_family_share")
+    ax = charts.localities_chart(df, metric="cultural_families_pct")
     intervals = [c for c in ax.collections if c.get_gid() == "interval"]
     assert len(intervals) == 1
     (seg,) = intervals[0].get_segments()
@@ -76,40 +89,53 @@ def test_approximate_value_is_hollow(df):
 
 
 def test_plan_chart_has_the_100_line_and_names_references(df):
-    ax = charts.plan_chart(df, metrics=["budget_revenue_pct_plan", "budget_revenue_excl_land_pct_plan"])
+    ax = charts.plan_chart(df, metrics=["budget_revenue_pct_plan", "party_members_admitted_pct_plan"])
     lines = [ln for ln in ax.get_lines() if ln.get_gid() == "plan-line"]
     assert len(lines) == 1 and lines[0].get_ydata()[0] == 100
     labels = texts(ax.figure)
-    for s in ("118%", "143%", "92,5%", "90,2%", "DT tỉnh", "DT thành phố", "KH quận giao"):
+    for s in ("118%", "143%", "92,5%", "90,2%", "DT tỉnh giao", "DT TP giao", "KH quận giao"):
         assert s in labels
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2016–2020", "2021", "2022", "2023"]
+
+
+@pytest.mark.parametrize("reference, owner, lang, short", [
+    ("estimate", "city", "vi", "DT TP giao"), ("estimate", "city", "en", "city estimate"),
+    ("plan", "district", "vi", "KH quận giao"), ("plan", "own", "vi", "KH"), ("plan", None, "en", "plan"),
+    ("quota", "higher", "en", "higher level quota"), ("previous_year", None, "vi", "")])
+def test_reference_short_names_who_set_the_plan(reference, owner, lang, short):
+    assert charts.reference_short(reference, owner, lang) == short
 
 
 def test_scorecard_has_a_panel_per_metric(df):
-    fig = charts.scorecard(df, locality="quan-kien-an")
+    fig = charts.scorecard(df, locality="phuong-c")
     visible = [a for a in fig.axes if a.get_visible()]
-    assert len(visible) == df.query("locality_id == 'quan-kien-an'")["metric_id"].nunique()
-    assert "Quận Kiến An" in fig.get_suptitle()
+    assert len(visible) == df.query("locality_id == 'phuong-c'")["metric_id"].nunique() == 7
+    assert "Phường C" in fig.get_suptitle()
 
 
-def test_coverage_heatmap_counts(df):
+def test_coverage_heatmap_counts_indicators_per_locality_and_term(df):
     ax = charts.coverage_heatmap(df)
     annotated = [t.get_text() for t in ax.texts if t.get_text().isdigit()]
-    assert sum(map(int, annotated)) == len(df)
+    placed = df[df["term"].notna()]
+    assert sum(map(int, annotated)) == placed.groupby(["locality_id", "term"], observed=True)["metric_id"].nunique().sum()
+    assert len(ax.get_yticklabels()) == placed["locality_id"].nunique()  # one row per locality, every one labelled
 
 
 def test_targets_chart_colours_by_status(df):
     ax = charts.targets_chart(df)
     labels = texts(ax.figure)
-    assert "vượt" in labels and "chưa đạt" in labels  # Thành Tô 118% exceeded; Đông Hà 92,5% missed
+    assert "vượt" in labels and "chưa đạt" in labels  # Phường A 118% exceeded; Phường C 92,5% missed
+    assert "giữa kỳ" in labels  # Phường C's 2023 poverty rate against its 2021–2025 target
 
 
 @pytest.mark.parametrize("draw", [
-    lambda d, lang: charts.terms_chart(d, metric="military_recruits", lang=lang),
+    lambda d, lang: charts.terms_chart(d, metric="military_recruits_count", lang=lang),
     lambda d, lang: charts.localities_chart(d, metric="poverty_rate_pct", lang=lang),
     lambda d, lang: charts.plan_chart(d, metrics=["party_members_admitted_pct_plan"], lang=lang),
     lambda d, lang: charts.targets_chart(d, lang=lang),
-    lambda d, lang: charts.scorecard(d, locality="phuong-ngoc-thuy", lang=lang),
+    lambda d, lang: charts.scorecard(d, locality="phuong-a", lang=lang),
+    lambda d, lang: charts.localities_chart(d, metric="party_members_admitted_count",
+                                            localities=["phuong-moi", "phuong-a", "phuong-c"], lang=lang),
     lambda d, lang: charts.coverage_heatmap(d, lang=lang),
 ])
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import load
+from helpers import check, load
+from helpers.periods import TERMS
 from helpers.schema import TIDY, tidy_dtypes
-from tests.conftest import GOOD_ROWS, METRIC_ROWS, fig
+from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, codes, fig
 
 PHRASES = ("Năm 2021 đạt 118% kế hoạch. Kinh tế tăng 9,77% so với năm 2022. Thu ngân sách đạt 92,5% dự toán tỉnh, "
            "đạt 90,2% dự toán thành phố giao. Thu nhập gần 53 triệu đồng/người/năm; có hơn 9,23% số hộ đạt Gia đình "
@@ -24,32 +26,34 @@ def metric(mid, unit, kind, direction="higher"):
 PHRASE_METRICS = [
     metric("budget_revenue_pct_plan", "%", "pct_of_plan"),
     metric("growth_pct", "%", "change"),
-    metric("income_mn", "triệu đồng/người/năm", "level"),
-    metric("cultural_family_share", "%", "share"),
-    metric("households_stopped", "hộ", "flow"),
-    metric("members_admitted", "người", "flow"),
+    metric("income_mn_vnd", "triệu đồng/người/năm", "level"),
+    metric("cultural_families_pct", "%", "share"),
+    metric("households_stopped_count", "hộ", "flow"),
+    metric("members_admitted_count", "người", "flow"),
     metric("term_targets_met", "chỉ tiêu", "targets_met"),
-    metric("income_multiple", "lần", "change"),
+    metric("income_times", "lần", "change"),
 ]
 
 PHRASE_ROWS = [
     fig(),
     fig(metric_id="growth_pct", value="9,77", period_start="2023", period_end="2023", reference="previous_year",
         reference_period="2022", evidence="tăng 9,77% so với năm 2022"),
-    fig(metric_id="budget_revenue_pct_plan", value="92,5", reference="plan_province", evidence="đạt 92,5% dự toán tỉnh"),
-    fig(metric_id="budget_revenue_pct_plan", value="90,2", reference="plan_city", evidence="đạt 90,2% dự toán thành phố giao"),
-    fig(metric_id="income_mn", value="53", qualifier="gần", unit="triệu đồng/người/năm", reference="",
+    fig(metric_id="budget_revenue_pct_plan", value="92,5", reference="estimate", reference_owner="province",
+        evidence="đạt 92,5% dự toán tỉnh"),
+    fig(metric_id="budget_revenue_pct_plan", value="90,2", reference="estimate", reference_owner="city",
+        evidence="đạt 90,2% dự toán thành phố giao"),
+    fig(metric_id="income_mn_vnd", value="53", qualifier="gần", unit="triệu đồng/người/năm", reference="",
         evidence="gần 53 triệu đồng/người/năm"),
-    fig(metric_id="cultural_family_share", value="9,23", qualifier="hơn", reference="", flag="doubtful_print",
+    fig(metric_id="cultural_families_pct", value="9,23", qualifier="hơn", reference="", flag="doubtful_print",
         note="92,3% likely", evidence="hơn 9,23% số hộ"),
-    fig(metric_id="cultural_family_share", value="93,15", value_high="93,9", period_start="2022", period_end="2022",
+    fig(metric_id="cultural_families_pct", value="93,15", value_high="93,9", period_start="2022", period_end="2022",
         reference="", evidence="từ 93,15 – 93,9%"),
-    fig(metric_id="households_stopped", value="12/12", unit="hộ", reference="", evidence="12/12 hộ"),
-    fig(metric_id="members_admitted", value="711", unit="đảng viên", period_start="2016", period_end="2020",
+    fig(metric_id="households_stopped_count", value="12/12", unit="hộ", reference="", evidence="12/12 hộ"),
+    fig(metric_id="members_admitted_count", value="711", unit="đảng viên", period_start="2016", period_end="2020",
         reference="", evidence="Trong nhiệm kỳ kết nạp được 711 đảng viên"),
     fig(metric_id="term_targets_met", value="21/21", unit="chỉ tiêu", period_start="2016", period_end="2020",
         reference="congress_target", evidence="21/21 chỉ tiêu đạt và vượt"),
-    fig(metric_id="income_multiple", value="3,5", unit="lần", period_start="2020", period_end="2020",
+    fig(metric_id="income_times", value="3,5", unit="lần", period_start="2020", period_end="2020",
         reference="base_period", reference_period="2015", evidence="gấp 3,5 lần năm 2015"),
     fig(metric_id="growth_pct", figure_type="target", value="11", unit="%/năm", period_start="2021", period_end="2025",
         reference="", evidence="Phấn đấu tăng bình quân 11%/năm"),
@@ -69,7 +73,8 @@ def test_every_listed_phrasing_loads_without_loss(phrases):
     r = phrases.loc
     assert (r["bai-thu:2", "value"], r["bai-thu:2", "reference"], r["bai-thu:2", "kind"]) == (118, "plan", "pct_of_plan")
     assert (r["bai-thu:3", "value"], r["bai-thu:3", "reference"], r["bai-thu:3", "reference_period"]) == (9.77, "previous_year", "2022")
-    assert {r["bai-thu:4", "reference"], r["bai-thu:5", "reference"]} == {"plan_province", "plan_city"}
+    assert (r["bai-thu:4", "reference"], r["bai-thu:4", "reference_owner"]) == ("estimate", "province")
+    assert (r["bai-thu:5", "reference"], r["bai-thu:5", "reference_owner"]) == ("estimate", "city")
     assert (r["bai-thu:6", "value"], r["bai-thu:6", "qualifier"], r["bai-thu:6", "unit"]) == (53, "nearly", "triệu đồng/người/năm")
     assert (r["bai-thu:7", "value"], r["bai-thu:7", "qualifier"], r["bai-thu:7", "flag"]) == (9.23, "more_than", "doubtful_print")
     assert (r["bai-thu:8", "value"], r["bai-thu:8", "value_high"]) == (93.15, 93.9)
@@ -94,16 +99,16 @@ def test_dtypes_come_from_the_schema(make_data):
     assert list(df.columns) == [c.name for c in TIDY]
     for name, dtype in tidy_dtypes().items():
         assert str(df[name].dtype) == str(dtype), name
-    assert df["term"].cat.ordered and list(df["term"].cat.categories)[:2] == ["2010–2015", "2015–2020"]
+    assert df["term"].cat.ordered and list(df["term"].cat.categories) == list(TERMS)
 
 
 def test_canonical_units(make_data):
-    rows = [fig(metric_id="budget_bn", value="11 tỷ 708 triệu", unit="đồng", reference="", evidence="Bài báo thử"),
-            fig(metric_id="budget_bn", value="361,5030", unit="tỷ đồng", reference="", period_start="2022",
+    rows = [fig(metric_id="budget_bn_vnd", value="11 tỷ 708 triệu", unit="đồng", reference="", evidence="Bài báo thử"),
+            fig(metric_id="budget_bn_vnd", value="361,5030", unit="tỷ đồng", reference="", period_start="2022",
                 period_end="2022", evidence="Bài báo thử"),
-            fig(metric_id="budget_bn", value="500", unit="triệu đồng", reference="", period_start="2023",
+            fig(metric_id="budget_bn_vnd", value="500", unit="triệu đồng", reference="", period_start="2023",
                 period_end="2023", evidence="Bài báo thử")]
-    data, texts = make_data(rows, metrics=[metric("budget_bn", "tỷ đồng", "flow")])
+    data, texts = make_data(rows, metrics=[metric("budget_bn_vnd", "tỷ đồng", "flow")])
     df = load(data, texts, strict=True)
     assert df["value"].tolist() == pytest.approx([11.708, 361.503, 0.5])
     assert df["unit"].unique().tolist() == ["tỷ đồng"]
@@ -176,3 +181,75 @@ def test_good_rows_join_article_locality_and_codebook(make_data):
     assert (first["article_title"], first["locality_name"], first["tier"], first["label_en"]) == (
         "Bài thử", "Phường A", "commune", "Budget revenue as % of plan")
     assert first["published_precision"] == "month"
+
+
+# ---------------------------------------------------------------- the crosswalk, terms, languages
+
+SPLIT = LOCALITY_ROWS + [
+    dict(LOCALITY_ROWS[1], locality_id="phuong-x", name="X", valid_from="2025-07-01"),
+    dict(LOCALITY_ROWS[1], locality_id="phuong-y", name="Y", valid_from="2025-07-01"),
+]
+
+
+def succession(predecessor="phuong-a", successor="phuong-x", share="part", **over) -> dict:
+    return {"predecessor_id": predecessor, "successor_id": successor, "share": share, "effective": "2025-07-01",
+            "source": "NQ thử", "notes": "", **over}
+
+
+def problems_of(report, code):
+    return [(Path(p.file).name, p.row, p.column, p.severity) for p in report.problems if p.code == code]
+
+
+def test_successors_whole_or_part_reach_the_tidy_table(make_data):
+    data, texts = make_data(localities=SPLIT, successions=[succession(), succession(successor="phuong-y")])
+    report = check(data, texts)
+    assert report.errors == [] and not problems_of(report, "whole_and_others")
+    assert "unused_locality" not in codes(report.problems)  # a successor is named by the crosswalk
+    a = report.figures[report.figures["locality_id"] == "phuong-a"]
+    assert set(a["successor_ids"]) == {"phuong-x;phuong-y"} and set(a["successor_shares"]) == {"part;part"}
+    whole = check(*make_data(localities=SPLIT, successions=[succession(share="whole")])).figures
+    assert set(whole["successor_ids"]) == {"phuong-x"} and set(whole["successor_shares"]) == {"whole"}
+
+
+def test_a_unit_cannot_succeed_itself(make_data):
+    data, texts = make_data(localities=SPLIT, successions=[succession(successor="phuong-a", share="whole")])
+    report = check(data, texts)
+    assert problems_of(report, "self_successor") == [("successions.csv", 2, "successor_id", "error")]
+    assert report.figures["successor_ids"].isna().all()  # the refused row names no successor
+
+
+def test_a_whole_predecessor_with_other_successors_warns(make_data):
+    data, texts = make_data(localities=SPLIT, successions=[succession(share="whole"), succession(successor="phuong-y")])
+    report = check(data, texts)
+    assert problems_of(report, "whole_and_others") == [("successions.csv", 2, "share", "warning")]
+    assert report.errors == []
+
+
+def test_a_figure_outside_every_term_is_kept_with_a_warning_naming_it(make_data):
+    data, texts = make_data(GOOD_ROWS + [fig(period_start="1985", period_end="1985", evidence="Bài báo thử")])
+    report = check(data, texts)
+    assert problems_of(report, "no_term") == [("bai-thu.csv", len(GOOD_ROWS) + 2, "period_start", "warning")]
+    (p,) = [p for p in report.problems if p.code == "no_term"]
+    assert p.value == "1985-01" and "1991–1996 to 2030–2035" in p.message
+    lost = report.figures[report.figures["term"].isna()]
+    assert lost["source_row"].tolist() == [len(GOOD_ROWS) + 2]
+
+
+ENGLISH_TEXT = "An English page. Members in total: 245,000. Revenue reached 99.91% of the plan."
+ENGLISH_ROWS = [fig(metric_id="party_members_count", value="245,000", unit="người", reference="", period_start="2023",
+                    period_end="2023", evidence="Members in total: 245,000"),
+                fig(value="99.91", evidence="Revenue reached 99.91% of the plan")]
+
+
+def test_an_english_pages_values_are_read_the_english_way(make_data):
+    data, texts = make_data(ENGLISH_ROWS, articles=[dict(ARTICLE, language="en")], text=ENGLISH_TEXT)
+    report = check(data, texts)
+    assert report.errors == []
+    assert sorted(report.figures["value"]) == [99.91, 245000.0]
+
+
+def test_the_same_values_on_a_vietnamese_page_are_ambiguous(make_data):
+    data, texts = make_data(ENGLISH_ROWS, articles=[dict(ARTICLE, language="vi")], text=ENGLISH_TEXT)
+    report = check(data, texts)
+    assert problems_of(report, "ambiguous_number") == [("bai-thu.csv", 2, "value", "error")]
+    assert report.figures["value"].tolist() == [99.91]  # two decimals after a point: English either way

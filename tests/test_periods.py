@@ -95,10 +95,13 @@ def test_months_between_counts_days_as_fraction():
 @pytest.mark.parametrize(
     "term, first, last",
     [
+        ("1991–1996", date(1992, 1, 1), date(1996, 12, 31)),
+        ("1996–2000", date(1997, 1, 1), date(2000, 12, 31)),
         ("2010–2015", date(2011, 1, 1), date(2015, 12, 31)),
         ("2015–2020", date(2016, 1, 1), date(2020, 12, 31)),
         ("2020–2025", date(2021, 1, 1), date(2025, 12, 31)),
         ("2025–2030", date(2026, 1, 1), date(2030, 12, 31)),
+        ("2030–2035", date(2031, 1, 1), date(2035, 12, 31)),
         ("2015-2020", date(2016, 1, 1), date(2020, 12, 31)),  # a hyphen for the en dash
     ],
 )
@@ -124,9 +127,13 @@ def test_terms_are_consecutive():
         ("2026", "2030", "2025–2030", False),
         ("2023-01", "2023-07", "2020–2025", False),
         ("2018", "2023", "2015–2020", True),
-        ("2005", "2005", None, False),
-        ("2010", "2010", None, False),
-        ("2031", "2031", None, False),
+        ("2005", "2005", "2000–2005", False),
+        ("2010", "2010", "2005–2010", False),
+        ("1997", "2000", "1996–2000", False),  # a four-year term: the 1996 congress to the 2000 one
+        ("1992", "1992", "1991–1996", False),
+        ("2031", "2031", "2030–2035", False),
+        ("1991", "1991", None, False),  # before the first term known
+        ("2036", "2036", None, False),  # after the last
     ],
 )
 def test_term_of(start, end, term, reaches):

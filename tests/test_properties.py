@@ -232,7 +232,8 @@ def cells(row: dict, decimal: str) -> list[str]:
             text = f"{int(v):,}".replace(",", ".")  # a ';' spreadsheet groups thousands with dots
         return text
     out = dict(row, value=num(row["value"]), value_high=num(row["value_high"]), period_basis="stated",
-               period_text="", reference="", reference_period="", flag="", annotator="test")
+               period_text="", reference="", reference_owner="", reference_period="", scope="", basis="",
+               flag="", annotator="test")
     return [out[c] for c in COLS]
 
 

@@ -19,7 +19,7 @@ from helpers.mentions import find_mentions
 from helpers.schema import ANNOTATIONS, ARTICLES
 from helpers.scaffold import ScaffoldError, dateline, excerpt, new_article, prefill, value_cells
 from helpers.texts import fold, read_text
-from tests.conftest import TEXT
+from tests.conftest import TEXT, build_world
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen_article.txt"
 
@@ -31,20 +31,28 @@ def run(*args):
 
 
 @pytest.fixture
-def texts(tmp_path) -> Path:
-    """A texts folder holding the unseen article (and the seeds, when present)."""
-    d = tmp_path / "texts"
-    d.mkdir()
-    if paths.texts_dir().is_dir():
-        for f in paths.texts_dir().glob("*.txt"):
-            shutil.copy(f, d / f.name)
+def world_copy(tmp_path) -> tuple[Path, Path]:
+    """A writable copy of the small world of tests/conftest.py: (data folder, texts folder)."""
+    return build_world(tmp_path / "world")
+
+
+@pytest.fixture
+def data_copy(world_copy) -> Path:
+    """The world's data folder, where the unseen article is added (never data/: what it holds changes)."""
+    return world_copy[0]
+
+
+@pytest.fixture
+def texts(world_copy) -> Path:
+    """The world's texts folder, holding the unseen article too."""
+    d = world_copy[1]
     shutil.copy(UNSEEN, d / "hai-an-2025.txt")
     return d
 
 
 def test_new_article_writes_one_row_per_figure_and_appends_the_article(data_copy, texts):
     before = (data_copy / "articles.csv").read_bytes()
-    made = new_article(texts / "hai-an-2025.txt", "hai-an-term-2020-2025", "quan-hai-an", data_dir=data_copy,
+    made = new_article(texts / "hai-an-2025.txt", "hai-an-term-2020-2025", "quan-dong", data_dir=data_copy,
                        texts=texts, publisher="Báo Thử", annotator="tester")
     after = (data_copy / "articles.csv").read_bytes()
     assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
@@ -52,13 +60,13 @@ def test_new_article_writes_one_row_per_figure_and_appends_the_article(data_copy
     assert last == {"article_id": "hai-an-term-2020-2025",
                     "title": "Quận Hải An: Hoàn thành 21/21 chỉ tiêu Nghị quyết Đại hội nhiệm kỳ 2020 - 2025",
                     "publisher": "Báo Thử", "url": "", "published": "2025-06-20", "text_file": "hai-an-2025.txt",
-                    "notes": "Added by new-article (title from the text's first line; date from the dateline "
+                    "language": "", "notes": "Added by new-article (title from the text's first line; date from the dateline "
                              "'08:18 | 20/06/2025'): check them."}
     raw = read_table(made.annotation_file, ANNOTATIONS)
     assert raw.readable and not raw.problems.items and raw.encoding == "utf-8-sig"
     figures = [m for m in find_mentions(read_text(UNSEEN)) if m.kind == "figure"]
     assert len(raw.frame) == len(figures) == 46
-    assert set(raw.frame["metric_id"]) == {""} and set(raw.frame["locality_id"]) == {"quan-hai-an"}
+    assert set(raw.frame["metric_id"]) == {""} and set(raw.frame["locality_id"]) == {"quan-dong"}
     assert set(raw.frame["annotator"]) == {"tester"}
     first = raw.frame.iloc[4]
     assert first[["value", "unit", "period_start", "period_end", "period_basis", "period_text"]].tolist() == [
@@ -70,7 +78,7 @@ def test_new_article_writes_one_row_per_figure_and_appends_the_article(data_copy
 
 
 def test_evidence_and_values_pass_so_only_the_annotators_choices_are_missing(data_copy, texts):
-    new_article(texts / "hai-an-2025.txt", "hai-an-term-2020-2025", "quan-hai-an", data_dir=data_copy, texts=texts,
+    new_article(texts / "hai-an-2025.txt", "hai-an-term-2020-2025", "quan-dong", data_dir=data_copy, texts=texts,
                 annotator="tester")
     report = check(data_copy, texts)
     mine = [p for p in report.errors if "hai-an-term-2020-2025" in p.file]
@@ -79,12 +87,12 @@ def test_evidence_and_values_pass_so_only_the_annotators_choices_are_missing(dat
     assert {(p.code, p.column) for p in mine} == {("required", "metric_id"), ("required", "period_start"),
                                                  ("required", "period_end"), ("bad_unit", "unit")}
     assert {p.value for p in mine if p.code == "bad_unit"} == {
-        "cá nhân", "chương trình", "nghị quyết", "phường", "suất quà", "thẻ", "tập thể"}
+        "cá nhân", "chương trình", "nghị quyết", "suất quà", "thẻ", "tập thể"}  # 'phường' is a count noun now
     assert not [p for p in report.errors if "hai-an-term-2020-2025" not in p.file]
 
 
 def test_prefilled_cells_read_as_the_printed_figures(data_copy, texts):
-    made = new_article(texts / "hai-an-2025.txt", "hai-an", "quan-hai-an", data_dir=data_copy, texts=texts,
+    made = new_article(texts / "hai-an-2025.txt", "hai-an", "quan-dong", data_dir=data_copy, texts=texts,
                        annotator="tester")
     by_value = {r["value"]: r for r in made.rows}
     assert by_value["7210"]["unit"] == "đảng viên"  # printed 7.210: ambiguous in a cell, so rewritten
@@ -94,7 +102,8 @@ def test_prefilled_cells_read_as_the_printed_figures(data_copy, texts):
     assert by_value["98"]["qualifier"] == "nearly" and by_value["3500"]["qualifier"] == "more_than"
     assert by_value["9,2"]["qualifier"] == ""  # vượt 9,2% kế hoạch: an excess, not 'more than 9,2'
     assert (by_value["1,4"]["reference"], by_value["1,4"]["reference_period"]) == ("previous_year", "2020")
-    assert by_value["112,4"]["reference"] == "plan_city" and by_value["123"]["reference"] == "congress_target"
+    assert (by_value["112,4"]["reference"], by_value["112,4"]["reference_owner"]) == ("estimate", "city")
+    assert (by_value["123"]["reference"], by_value["123"]["reference_owner"]) == ("congress_target", "")
     assert by_value["92"]["figure_type"] == "target" and by_value["93,15"]["figure_type"] == "result"
     assert (by_value["1862"]["period_start"], by_value["1862"]["period_end"]) == ("2025-01", "2025-05")
 
@@ -207,7 +216,7 @@ CHOICES = {  # (value, unit) as pre-filled -> cells the annotator sets
     ("131", "đảng viên"): {"metric_id": "party_members_admitted_count"},
     ("7210", "đảng viên"): {"metric_id": "party_members_count", "period_start": "2025-06", "period_end": "2025-06",
                             "period_basis": "inferred", "note": "'hiện có' taken as the publication month."},
-    ("1089", "thanh niên"): {"metric_id": "military_recruits", "period_start": "2021", "period_end": "2025-05",
+    ("1089", "thanh niên"): {"metric_id": "military_recruits_count", "period_start": "2021", "period_end": "2025-05",
                              "period_basis": "inferred", "note": "The term up to the report."},
 }
 
@@ -215,7 +224,7 @@ CHOICES = {  # (value, unit) as pre-filled -> cells the annotator sets
 def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes(data_copy, texts, tmp_path,
                                                                                  monkeypatch):
     text = texts / "hai-an-2025.txt"
-    made = run("new-article", text, "--id", "hai-an-term-2020-2025", "--locality", "quan-hai-an", "--publisher",
+    made = run("new-article", text, "--id", "hai-an-term-2020-2025", "--locality", "quan-dong", "--publisher",
                "Báo Thử", "--annotator", "tester", "--data", data_copy, "--texts", texts)
     assert made.returncode == 0, made.stderr
     assert "validate reports 'required' errors for metric_id (every row)" in made.stdout
@@ -245,13 +254,14 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     monkeypatch.setattr(export, "save_chart", functools.partial(export.save_chart, formats=()))
     pack = export.export_pack(data_copy, tmp_path / "out", texts=texts, today=date(2025, 6, 21),
                               progress=lambda m: None)
-    card = pd.read_csv(pack / "scorecard-quan-hai-an.csv", encoding="utf-8-sig")
+    card = pd.read_csv(pack / "scorecard-quan-dong.csv", encoding="utf-8-sig")
+    card = card[card["article_id"] == "hai-an-term-2020-2025"]  # beside the district's earlier figures
     assert sorted(card["metric_id"]) == sorted(c["metric_id"] for c in CHOICES.values())
     got = dict(zip(card["metric_id"] + "@" + card["period_start"], card["value"]))
     assert got["budget_revenue_bn_vnd@2024-01-01"] == pytest.approx(4215.6)
     assert got["party_members_count@2025-06-01"] == 7210
-    budget = pd.read_csv(pack / "01-budget-vs-plan.csv", encoding="utf-8-sig")
-    assert 112.4 in budget.loc[budget["locality_id"] == "quan-hai-an", "value"].tolist()
+    budget = pd.read_csv(pack / "localities-budget-revenue-pct-plan.csv", encoding="utf-8-sig")
+    assert 112.4 in budget.loc[budget["locality_id"] == "quan-dong", "value"].tolist()
     sources = pd.read_excel(pack / "briefing.xlsx", sheet_name="nguon-sources")
     assert (sources["article_id"] == "hai-an-term-2020-2025").sum() == len(CHOICES)
 
@@ -259,4 +269,18 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
 def test_reference_is_read_after_the_unit():
     text = "Hoàn thành 21/21 chỉ tiêu Nghị quyết Đại hội; năm 2021 đạt 118% kế hoạch; đạt 92,5% dự toán tỉnh."
     refs = {m.text: prefill(text, m, "x", "y")["reference"] for m in find_mentions(text) if m.kind == "figure"}
-    assert refs == {"21/21": "", "118%": "plan", "92,5%": "plan_province"}
+    assert refs == {"21/21": "", "118%": "plan", "92,5%": "estimate"}
+    owners = {m.text: prefill(text, m, "x", "y")["reference_owner"] for m in find_mentions(text) if m.kind == "figure"}
+    assert owners == {"21/21": "", "118%": "", "92,5%": "province"}
+
+
+@pytest.mark.parametrize("after, guessed", [
+    (" dự toán tỉnh giao", ("estimate", "province", "")), (" dự toán thành phố giao", ("estimate", "city", "")),
+    (" chỉ tiêu quận giao", ("plan", "district", "")), (" kế hoạch", ("plan", "", "")), (" dự toán", ("plan", "", "")),
+    (" so với năm 2020", ("previous_year", "", "2020")), (", năm 2022 đạt 5 dự toán tỉnh", ("", "", "")),
+])
+def test_guess_reference_names_the_owner_as_the_crosswalk_of_old_codes_did(after, guessed):
+    # the old codes plan_province, plan_city and plan_district became estimate/province, estimate/city, plan/district
+    from helpers.scaffold import guess_reference
+
+    assert guess_reference(after) == guessed

@@ -26,9 +26,12 @@ def test_every_field_is_documented_and_typed(table):
 def test_shipped_files_have_exactly_the_schema_columns():
     import csv
 
-    for table in schema.INPUT_TABLES[:3]:
+    optional = {t.name for t in (schema.SUCCESSIONS, schema.VARIANTS, schema.PACK)}  # a data folder may leave these out
+    for table in schema.INPUT_TABLES:
+        if table is schema.ANNOTATIONS or (table.name in optional and not (paths.ROOT / table.path).exists()):
+            continue
         with open(paths.ROOT / table.path, encoding="utf-8") as fh:
-            assert next(csv.reader(fh)) == table.columns
+            assert next(csv.reader(fh)) == table.columns, table.path
     for f in sorted((paths.DATA / "annotations").glob("*.csv")):
         with open(f, encoding="utf-8") as fh:
             assert next(csv.reader(fh)) == schema.ANNOTATIONS.columns, f.name

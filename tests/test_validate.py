@@ -141,12 +141,27 @@ def test_conflicting_values_across_articles_are_reported_and_kept(make_data):
 
 
 def test_unused_codebook_and_gazetteer_entries_are_warnings(make_data):
-    extra_metric = dict(METRIC_ROWS[0], metric_id="unused_metric")
+    extra_metric = dict(METRIC_ROWS[0], metric_id="unused_revenue_pct_plan")  # named by the rule: no metric_name
     extra_loc = dict(LOCALITY_ROWS[1], locality_id="phuong-b", name="Phường B")
     data, texts = make_data(metrics=METRIC_ROWS + [extra_metric], localities=LOCALITY_ROWS + [extra_loc])
     report = check(data, texts)
     assert sorted(codes(report.problems, "warning")) == ["unused_locality", "unused_metric"]
-    assert {p.value for p in report.problems} == {"unused_metric", "phuong-b"}
+    assert {p.value for p in report.problems} == {"unused_revenue_pct_plan", "phuong-b"}
+
+
+@pytest.mark.parametrize("metric_id, unit, kind, suggestion", [
+    ("party_members_admitted", "người", "flow", "party_members_admitted_count"),
+    ("budget_revenue", "tỷ đồng", "flow", "budget_revenue_bn_vnd"),
+    ("poverty_rate", "%", "share", "poverty_rate_pct"),
+])
+def test_metric_id_breaking_the_naming_rule_is_a_warning(make_data, metric_id, unit, kind, suggestion):
+    extra = dict(METRIC_ROWS[0], metric_id=metric_id, unit=unit, kind=kind)
+    data, texts = make_data(metrics=METRIC_ROWS + [extra])
+    report = check(data, texts)
+    named = [p for p in report.problems if p.code == "metric_name"]
+    assert len(named) == 1 and named[0].severity == "warning" and named[0].value == metric_id
+    assert f"'{suggestion}'" in named[0].fix
+    assert report.errors == []
 
 
 def test_annotation_file_for_unknown_article_is_refused(make_data):

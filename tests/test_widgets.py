@@ -4,12 +4,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import load, widgets
+from helpers import widgets
 
 
 @pytest.fixture(scope="module")
-def df():
-    return load()
+def df(world_df):
+    return world_df
 
 
 def test_metric_explorer_redraws_on_each_choice(df, monkeypatch):
@@ -18,26 +18,26 @@ def test_metric_explorer_redraws_on_each_choice(df, monkeypatch):
     box = widgets.metric_explorer(df, metric="party_members_admitted_count", lang="vi")
     pick_metric, pick_term = box.children[0].children
     pick_lang = box.children[1]
-    pick_metric.value = "military_recruits"
+    pick_metric.value = "military_recruits_count"
     pick_term.value = "2020–2025"
     pick_lang.value = "en"
-    assert calls == [("party_members_admitted_count", None, "vi"), ("military_recruits", None, "vi"),
-                     ("military_recruits", "2020–2025", "vi"), ("military_recruits", "2020–2025", "en")]
+    assert calls == [("party_members_admitted_count", None, "vi"), ("military_recruits_count", None, "vi"),
+                     ("military_recruits_count", "2020–2025", "vi"), ("military_recruits_count", "2020–2025", "en")]
 
 
 def test_locality_explorer_offers_every_locality(df, monkeypatch):
     calls = []
     monkeypatch.setattr(widgets, "draw_locality", lambda d, loc, lang: calls.append((loc, lang)))
-    box = widgets.locality_explorer(df, locality="phuong-ngoc-thuy")
+    box = widgets.locality_explorer(df, locality="phuong-a")
     pick, pick_lang = box.children[0].children
     assert {v for _, v in pick.options} == set(df["locality_id"])
-    assert ("Phường Ngọc Thụy", "phuong-ngoc-thuy") in pick.options
-    pick.value = "quan-kien-an"
-    assert calls == [("phuong-ngoc-thuy", "vi"), ("quan-kien-an", "vi")]
+    assert ("Phường A", "phuong-a") in pick.options
+    pick.value = "quan-dong"
+    assert calls == [("phuong-a", "vi"), ("quan-dong", "vi")]
 
 
 def test_metric_options_are_labelled_in_the_chosen_language(df):
-    assert ("New Party members admitted", "party_members_admitted_count") in widgets.metric_options(df, "en")
+    assert ("New Party members", "party_members_admitted_count") in widgets.metric_options(df, "en")
     assert ("Số đảng viên mới kết nạp", "party_members_admitted_count") in widgets.metric_options(df, "vi")
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tests` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS  # noqa: E402
+from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, SUCCESSIONS  # noqa: E402
 from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, TEXT, csv_text, fig, to_cp1258  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +36,7 @@ ANN = "data/annotations/bai-thu.csv"
 ARTS = "data/articles.csv"
 LOCS = "data/localities.csv"
 METS = "data/metrics.csv"
+SUCC = "data/successions.csv"
 COLS = ANNOTATIONS.columns
 GOOD = csv_text(GOOD_ROWS, COLS)  # ',' UTF-8, LF; "0,58" is quoted
 # The four good figures and their values in the metric's unit.
@@ -241,9 +242,22 @@ def cases() -> list[Case]:
         Case("42-duplicate-locality-id", "localities.csv lists phuong-a twice",
              {LOCS: csv_text(LOCALITY_ROWS + [dict(LOCALITY_ROWS[1], name="Phường A (lặp)")], LOCALITIES.columns).encode()},
              [err("duplicate_id", 4, "locality_id", LOCS)], values=VALUES),
+        Case("42a-official-code-lost-its-leading-zero", "a spreadsheet read phuong-a's official code 04321 as a number: 4321",
+             {LOCS: csv_text([LOCALITY_ROWS[0], dict(LOCALITY_ROWS[1], official_code="4321")], LOCALITIES.columns).encode()},
+             [err("bad_code", 3, "official_code", LOCS)] + [err("unknown_locality", r, "locality_id") for r in range(2, 6)]
+             + unused(*METRIC_ROW), 0,
+             note="The locality row is left out, so every figure of phuong-a says its locality is unknown."),
+        Case("42b-successor-not-in-the-gazetteer", "successions.csv names a successor that localities.csv does not hold",
+             {SUCC: csv_text([{"predecessor_id": "phuong-a", "successor_id": "phuong-moi", "share": "whole",
+                               "effective": "2025-07-01", "source": "NQ thử", "notes": ""}], SUCCESSIONS.columns).encode()},
+             [err("unknown_locality", 2, "successor_id", SUCC)], values=VALUES),
         Case("43-articles-semicolon-cp1258", "articles.csv saved by Vietnamese Excel: ';' separated, Windows-1258",
              {ARTS: to_cp1258(csv_text([ARTICLE], ARTICLES.columns, delimiter=";", lineterminator="\r\n"))},
              [warn("not_utf8", file=ARTS)], values=VALUES),
+        Case("43a-english-page-groups-thousands-with-a-comma", "an English page (language en): '7,210' as printed there is 7210, not ambiguous",
+             {ARTS: csv_text([dict(ARTICLE, language="en")], ARTICLES.columns).encode(),
+              ANN: rows(base=[*GOOD_ROWS[:2], dict(GOOD_ROWS[2], value="0.58"), dict(GOOD_ROWS[3], value="7,210")]).encode()},
+             values=VALUES),
         # ---------------------------------------------------------------- duplicates and conflicts
         Case("44-duplicate-row", "row 2 pasted again at the end", {ANN: rows(GOOD_ROWS[0]).encode()},
              [err("duplicate_row", 6)], values=VALUES),
