@@ -255,8 +255,9 @@ def _period(cells: dict) -> tuple | None:
         return None
 
 
-def read_rows(path: Path, name: str | None = None) -> list[Row]:
-    """An annotation file's rows, read like the loader reads them (any separator, encoding, BOM)."""
+def read_rows(path: Path, name: str | None = None, units=None) -> list[Row]:
+    """An annotation file's rows, read like the loader reads them (any separator, encoding, BOM); units
+    from `units` (default: the project's units table)."""
     raw = read_table(Path(path), ANNOTATIONS, name)
     if not raw.readable:
         first = raw.problems.errors[0]
@@ -264,8 +265,8 @@ def read_rows(path: Path, name: str | None = None) -> list[Row]:
     out = []
     for row, cells in raw.frame.iterrows():
         cells = {k: (v if isinstance(v, str) else "") for k, v in cells.items()}
-        high = row_amount(cells["value_high"], cells["unit"], raw.decimal) if cells["value_high"] else None
-        out.append(Row(raw.name, int(row), cells, row_amount(cells["value"], cells["unit"], raw.decimal), high,
+        high = row_amount(cells["value_high"], cells["unit"], raw.decimal, units) if cells["value_high"] else None
+        out.append(Row(raw.name, int(row), cells, row_amount(cells["value"], cells["unit"], raw.decimal, units), high,
                        _period(cells)))
     return out
 
@@ -285,8 +286,11 @@ def _locate(rows: list[Row], text: str | None) -> None:
 
 def agreement(file_a, file_b=None, *, data_dir=None, texts=None, article_id: str | None = None) -> Agreement:
     """Compare two annotation files of one article, or the two annotators of one file."""
+    from .units import read_units
+
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
-    rows_a = read_rows(Path(file_a))
+    units = read_units(data_dir)
+    rows_a = read_rows(Path(file_a), units=units)
     if file_b is None:
         names = sorted({r.cells["annotator"] for r in rows_a})
         if len(names) != 2:
@@ -297,7 +301,7 @@ def agreement(file_a, file_b=None, *, data_dir=None, texts=None, article_id: str
         rows_a = [r for r in rows_a if r.cells["annotator"] == names[0]]
         label_a, label_b = (f"{file_a} (annotator {n}, {len(rs)} rows)" for n, rs in zip(names, (rows_a, rows_b)))
     else:
-        rows_b = read_rows(Path(file_b))
+        rows_b = read_rows(Path(file_b), units=units)
         label_a, label_b = (f"{f} ({_who(rs)}, {len(rs)} rows)" for f, rs in ((file_a, rows_a), (file_b, rows_b)))
     article_id = article_id or _article_of(data_dir, Path(file_a), Path(file_b) if file_b else None)
     text = _text_of(data_dir, texts, article_id)

@@ -1,7 +1,7 @@
 """A content-addressed cache of what `check()` found, so reopening a notebook does not re-validate.
 
 The key is a SHA-256 over the bytes of every input the loader reads — articles.csv, localities.csv,
-metrics.csv, every file in annotations/ (names, links and contents), every file in the texts folder
+metrics.csv, units.csv (the project's when the folder has none), every file in annotations/ (names, links and contents), every file in the texts folder
 when evidence is checked — and over the source of the `helpers` package and the Python, pandas and
 numpy (and pyarrow) versions. Any change to any of them, even one byte under an unchanged modification time, gives
 another key, so a stale result is never served; the same bytes give the same key wherever they came
@@ -142,6 +142,12 @@ def key(data_dir: Path, texts, memo: dict) -> tuple[str, _Hasher]:
     for name in _table_files():
         path = os.path.join(data_dir, name)
         h.update(f"\0{name}\0{os.path.realpath(path)}\0{hasher.digest(path)}".encode())
+    units = os.path.join(data_dir, "units.csv")
+    if not os.path.exists(units):  # the loader falls back to the project's units table
+        from . import paths
+
+        units = str(paths.DATA / "units.csv")
+    h.update(f"\0units.csv\0{os.path.realpath(units)}\0{hasher.digest(units)}".encode())
     _folder(h, hasher, Path(data_dir) / "annotations", "annotations")
     for i, folder in enumerate(folders(texts)):  # several folders joined by os.pathsep: each one counts
         _folder(h, hasher, folder, f"texts{i}")

@@ -104,7 +104,9 @@ def metric_text(rows: pd.DataFrame, metric: str, lang: str) -> tuple[str, str, s
     """(label, unit label, kind) of a metric from the tidy rows."""
     r = rows[rows["metric_id"] == metric].iloc[0]
     per_year = r["kind"] == "flow"
-    return (r["label_vi"] if lang == "vi" else r["label_en"]), unit_label(r["unit"], lang, per_year), r["kind"]
+    label_en = r.get("unit_en")
+    return ((r["label_vi"] if lang == "vi" else r["label_en"]),
+            unit_label(r["unit"], lang, per_year, label_en if isinstance(label_en, str) else None), r["kind"])
 
 
 def locality_text(rows: pd.DataFrame, lang: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from .problems import ERROR, WARNING, DataError, Problem, Problems
 from .schema import (ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, SUCCESSIONS, TIDY, VARIANTS,
                      tidy_dtypes)
 from .texts import describe, fold, folders, safe_text_path, squash
-from .units import UnitError, conversion_factor, parse_unit
+from .units import UnitError, Units, conversion_factor, read_units
 from .validate import check_fields
 
 
@@ -135,12 +135,13 @@ def _check(data_dir: Path, texts) -> Report:
     succ = _optional_table(data_dir / "successions.csv", SUCCESSIONS, shown)
     for raw in (arts, locs, mets, vars_, succ):
         problems.extend(raw.problems)
+    units = read_units(data_dir, problems)  # the folder's units.csv, else the project's
 
     ids = {"articles": set(arts.frame["article_id"]), "localities": set(locs.frame["locality_id"]),
            "metrics": set(mets.frame["metric_id"]), "variants": set(vars_.frame["variant_id"])}
     art_ok, art_parsed = check_fields(arts, ARTICLES, problems, ids)
     loc_ok, loc_parsed = check_fields(locs, LOCALITIES, problems, ids)
-    met_ok, met_parsed = check_fields(mets, METRICS, problems, ids)
+    met_ok, met_parsed = check_fields(mets, METRICS, problems, ids, units=units)
     var_ok, _ = check_fields(vars_, VARIANTS, problems, ids)
     _check_localities(locs, loc_parsed, problems)
     _check_metric_names(mets, met_ok, problems)
@@ -205,7 +206,8 @@ def _check(data_dir: Path, texts) -> Report:
         problems.warning(str(ann_dir / f"{aid}.csv"), None, None, aid, "no_annotations",
                          "the article has no annotation file", f"create annotations/{aid}.csv")
 
-    good = _check_annotations(batch.build(), metrics, problems, ids, refused) if batch.counts else pd.DataFrame()
+    good = (_check_annotations(batch.build(), metrics, problems, ids, refused, units) if batch.counts
+            else pd.DataFrame())
     texts_checked = 0
     if not good.empty:
         good = _drop_duplicates(good, problems)
@@ -344,10 +346,10 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _check_annotations(batch: "_Batch", metrics: pd.DataFrame, problems: Problems, ids: dict[str, set[str]],
-                       refused: dict | None = None) -> pd.DataFrame:
+                       refused: dict | None = None, units: Units | None = None) -> pd.DataFrame:
     """Field and row checks of every annotation row at once; returns the rows with their parsed values as
     plain columns (numbers, dates, unit facts) and a `_bad` mask. Python work is per distinct value, not per row."""
-    ok, parsed = check_fields(batch, ANNOTATIONS, problems, ids, refused)
+    ok, parsed = check_fields(batch, ANNOTATIONS, problems, ids, refused, units)
     df = batch.frame
     df["_article_id"] = batch.article_ids
     df["_file"] = batch.files
@@ -717,6 +719,7 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     total_high = np.where(per_year & is_flow, high * years, high)
     out["value"], out["value_high"], out["out_of"] = total, total_high, v["_out_of"].to_numpy(dtype=float)
     out["unit"] = _lookup(v["metric_id"], met["unit"])
+    out["unit_en"] = _lookup(v["metric_id"], met["unit_parsed"].map(lambda u: u.label_en or u.text))
     out["value_per_year"] = np.where(is_flow, np.where(per_year, value, total / years), np.nan)
     out["value_high_per_year"] = np.where(is_flow, np.where(per_year, high, total_high / years), np.nan)
     out["is_yearly"] = per_year

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .numbers import MULTIPLIER_WORDS, SPACES, NumberError, parse_amount, parse_number
 from .texts import fold
-from .units import COUNT_NOUNS, UnitError, parse_unit
+from .units import UnitError, Units, parse_unit, project_units
 
 KINDS = {
     "figure": "a quantity a reader would annotate",
@@ -51,7 +51,7 @@ KINDS = {
 # Qualifiers printed before a figure, longest first; the scaffold turns the proper ones into codes.
 QUALIFIERS = ("chưa đến", "xấp xỉ", "ít nhất", "tối đa", "không quá", "bình quân", "khoảng", "gần", "hơn", "trên",
               "dưới", "đạt", "vượt")
-# Nouns the finder suggests as units besides the validator's count nouns (helpers.units.COUNT_NOUNS):
+# Nouns the finder suggests as units besides the count nouns of the units table (data/units.csv):
 # a suggestion only; the annotator picks a unit the codebook accepts.
 EXTRA_NOUNS = {
     "cán bộ", "hội viên", "đoàn viên", "học sinh", "sinh viên", "giáo viên", "bệnh nhân", "thẻ", "suất", "suất quà",
@@ -60,13 +60,43 @@ EXTRA_NOUNS = {
     "tấn", "km", "m", "lít", "con", "cây", "nhóm nhiệm vụ", "loại văn bản", "đối tượng", "ca", "gia đình", "cháu",
     "thủ tục", "tin", "bài", "phiên", "lao động", "người dân",
 }
-MONEY_WORDS = ("tỷ đồng", "tỉ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "đồng")
 PER_SUFFIXES = ("/người/năm", "/người/tháng", "/người", "/năm", "/tháng", "/ngày")
-AREA_WORDS = ("km2", "km²", "m2", "m²", "héc-ta", "hecta", "ha")
 TIME_WORDS = ("năm", "tháng", "ngày", "tuần", "quý", "giờ", "phút", "tuổi")
 DOC_WORDS = ("kết luận", "nghị quyết", "chỉ thị", "quyết định", "chương trình", "kế hoạch", "hướng dẫn", "thông tư",
              "nghị định", "công văn", "thông báo", "quy định", "đề án", "luật", "pháp lệnh", "tờ trình", "báo cáo",
              "quy chế", "văn bản")
+
+
+@dataclass(frozen=True)
+class UnitWords:
+    """The unit words the finder looks for after a figure, from a units table: (as printed in lower case,
+    as the table writes it), longest first. Money takes per-suffixes (`triệu đồng/người/năm`)."""
+
+    money: tuple[tuple[str, str], ...]
+    area: tuple[tuple[str, str], ...]
+    multiple: tuple[tuple[str, str], ...]
+    nouns: tuple[tuple[str, str], ...]
+
+
+_WORDS: dict[int, tuple[Units, UnitWords]] = {}
+
+
+def unit_words(units: Units | None = None) -> UnitWords:
+    """The finder's unit words from `units` (default: the project's data/units.csv), worked out once per table."""
+    units = units if units is not None else project_units()
+    known = _WORDS.get(id(units))
+    if known is not None and known[0] is units:
+        return known[1]
+
+    def pairs(words):
+        return tuple(sorted(((w.lower(), w) for w in dict.fromkeys(words)), key=lambda p: len(p[0]), reverse=True))
+
+    words = UnitWords(pairs(units.words("money", "US dollars")), pairs(units.words("area")),
+                      pairs(units.words("multiple")), pairs([*units.words("count"), *sorted(EXTRA_NOUNS)]))
+    if len(_WORDS) > 8:
+        _WORDS.clear()
+    _WORDS[id(units)] = (units, words)
+    return words
 
 
 @dataclass(frozen=True)
@@ -216,8 +246,10 @@ _COMMON_CAPITALS = {"Đảng", "Bác", "Nhà", "Tết"}
 _HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Every number printed in `text` (NFC), as mentions in reading order."""
+def find_mentions(text: str, units: Units | None = None) -> list[Mention]:
+    """Every number printed in `text` (NFC), as mentions in reading order; units are suggested from the
+    units table `units` (default: the project's data/units.csv)."""
+    words = unit_words(units)
     original = unicodedata.normalize("NFC", text)
     text = _plain_spaces(original)
     sentences = sentence_spans(text)
@@ -245,13 +277,14 @@ def find_mentions(text: str) -> list[Mention]:
         if not free(m.start(), m.end()):
             pos = m.end()
             continue
-        for s, e, kind, info in _read_number(text, m, free):
+        for s, e, kind, info in _read_number(text, m, free, words):
             found.append((s, e, kind, info))
             taken.append((s, e))
             pos = max(pos, e)
         pos = max(pos, m.end())
     found.sort(key=lambda t: t[0])
-    return [replace(_mention(text, sentences, s, e, kind, info), text=original[s:e]) for s, e, kind, info in found]
+    return [replace(_mention(text, sentences, s, e, kind, info, words), text=original[s:e])
+            for s, e, kind, info in found]
 
 
 def _plain_spaces(text: str) -> str:
@@ -261,7 +294,7 @@ def _plain_spaces(text: str) -> str:
     return text
 
 
-def _read_number(text: str, m: re.Match, free) -> list[tuple[int, int, str, dict]]:
+def _read_number(text: str, m: re.Match, free, words: UnitWords) -> list[tuple[int, int, str, dict]]:
     """One number token and what follows it: a fraction, range, multiplier, per cent sign."""
     s, e = m.span()
     token = m.group(0)
@@ -296,7 +329,7 @@ def _read_number(text: str, m: re.Match, free) -> list[tuple[int, int, str, dict
     if pct:
         info["percent"] = True
         end = pct.end()
-    kind = _kind_of_number(text, s, end, token, info)
+    kind = _kind_of_number(text, s, end, token, info, words)
     return [(s, end, kind, info)]
 
 
@@ -325,7 +358,7 @@ def _word_before(text: str, s: int) -> tuple[str, bool]:
     return m.group(1), initial
 
 
-def _kind_of_number(text: str, s: int, e: int, token: str, info: dict) -> str:
+def _kind_of_number(text: str, s: int, e: int, token: str, info: dict, words: UnitWords) -> str:
     """Year, duration or a number inside a name; otherwise a figure."""
     word, initial = _word_before(text, s)
     if word and word[0].isupper() and not initial and word not in _COMMON_CAPITALS and len(info["tokens"]) == 1 \
@@ -334,7 +367,7 @@ def _kind_of_number(text: str, s: int, e: int, token: str, info: dict) -> str:
     if len(info["tokens"]) == 1 and "words" not in info and "percent" not in info:
         if _TIME_AFTER.match(text, e):
             return "duration"
-        if re.fullmatch(_Y, token) and not _unit_after(text, e) and word.lower() not in QUALIFIERS:
+        if re.fullmatch(_Y, token) and not _unit_after(text, e, words) and word.lower() not in QUALIFIERS:
             return "year"
     return "figure"
 
@@ -342,10 +375,7 @@ def _kind_of_number(text: str, s: int, e: int, token: str, info: dict) -> str:
 # ---------------------------------------------------------------------------------------------
 # Units, qualifiers and periods around a figure
 
-_NOUNS = sorted(COUNT_NOUNS | EXTRA_NOUNS, key=len, reverse=True)
-
-
-def _unit_after(text: str, e: int) -> str:
+def _unit_after(text: str, e: int, words: UnitWords) -> str:
     """The unit printed after a figure: money, area, lần, or a count noun (as a suggestion)."""
     rest = text[e:e + 60]
     m = re.match(r"\s?%(/năm|/tháng)?", rest)
@@ -357,18 +387,19 @@ def _unit_after(text: str, e: int) -> str:
         return ""
     low = low[lead:]
     found = []  # (length of the printed words, unit)
-    for word in MONEY_WORDS:
+    for word, unit in words.money:
         if re.match(re.escape(word) + r"\b", low):
             squeezed = low[len(word):].replace(" ", "")
-            found.append((len(word), word + next((p for p in PER_SUFFIXES if squeezed.startswith(p)), "")))
-    for word in AREA_WORDS:
+            found.append((len(word), unit + next((p for p in PER_SUFFIXES if squeezed.startswith(p)), "")))
+    for word, unit in words.area:
         if re.match(re.escape(word) + r"(?![\w²])", low):
-            found.append((len(word), word))
-    if re.match(r"lần\b", low):
-        found.append((3, "lần"))
-    for noun in _NOUNS:
+            found.append((len(word), unit))
+    for word, unit in words.multiple:
+        if re.match(re.escape(word) + r"\b", low):
+            found.append((len(word), unit))
+    for noun, unit in words.nouns:
         if re.match(re.escape(noun) + r"\b", low):
-            found.append((len(noun), noun + ("/năm" if low[len(noun):].startswith("/năm") else "")))
+            found.append((len(noun), unit + ("/năm" if low[len(noun):].startswith("/năm") else "")))
     return max(found, key=lambda f: f[0])[1] if found else ""
 
 
@@ -444,7 +475,7 @@ def _read(token: str) -> float | None:
         return None
 
 
-def _mention(text: str, sentences, s: int, e: int, kind: str, info: dict) -> Mention:
+def _mention(text: str, sentences, s: int, e: int, kind: str, info: dict, words: UnitWords) -> Mention:
     sent = enclosing(sentences, s)
     sentence = fold(text[sent[0]:sent[1]])
     prefix = text[sent[0]:s]
@@ -456,7 +487,7 @@ def _mention(text: str, sentences, s: int, e: int, kind: str, info: dict) -> Men
     value = _read(tokens[0]) if tokens else None
     high = _read(tokens[1]) if len(tokens) > 1 else None
     out_of = _read(info["out_of"]) if "out_of" in info else None
-    unit = _unit_after(text, e)
+    unit = _unit_after(text, e, words)
     if "percent" in info:
         rate = re.match(r"/(năm|tháng)", text[e:e + 6])
         unit = "%" + (f"/{rate.group(1)}" if rate else "")
@@ -504,12 +535,12 @@ def folded_span(index: list[int], s: int, e: int) -> tuple[int, int]:
     return bisect.bisect_left(index, s), bisect.bisect_left(index, e)
 
 
-def _base(value: float | None, unit: str) -> float | None:
+def _base(value: float | None, unit: str, units: Units | None = None) -> float | None:
     """A value in its dimension's base unit (money in đồng), so `361,503 tỷ` meets `361 tỷ 503 triệu` đồng."""
     if value is None:
         return None
     try:
-        return value * parse_unit(unit).factor if unit else value
+        return value * parse_unit(unit, units).factor if unit else value
     except UnitError:
         return value
 
@@ -518,16 +549,17 @@ def _close(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def row_amount(value: str, unit: str, decimal: str | None) -> tuple[float, float | None, float] | None:
+def row_amount(value: str, unit: str, decimal: str | None,
+               units: Units | None = None) -> tuple[float, float | None, float] | None:
     """An annotation row's (value, out_of, value in base units), or None when it does not parse."""
     try:
         amount = parse_amount(value, decimal=decimal)
     except NumberError:
         return None
-    return amount.value, amount.out_of, _base(amount.value, unit)
+    return amount.value, amount.out_of, _base(amount.value, unit, units)
 
 
-def value_matches(mention: Mention, amount) -> bool:
+def value_matches(mention: Mention, amount, units: Units | None = None) -> bool:
     """True when an annotation row's amount is the figure the mention prints (either end of a range)."""
     if amount is None or mention.value is None:
         return False
@@ -535,10 +567,11 @@ def value_matches(mention: Mention, amount) -> bool:
     if out_of is not None or mention.out_of is not None:
         return _close(value, mention.value) and _close(out_of, mention.out_of)
     ends = [mention.value] + ([mention.value_high] if mention.value_high is not None else [])
-    return any(_close(value, v) or _close(base, _base(v, mention.unit)) for v in ends)
+    return any(_close(value, v) or _close(base, _base(v, mention.unit, units)) for v in ends)
 
 
-def mark_annotated(mentions: list[Mention], text: str, rows, decimal: str | None = None) -> list[Mention]:
+def mark_annotated(mentions: list[Mention], text: str, rows, decimal: str | None = None,
+                   units: Units | None = None) -> list[Mention]:
     """The mentions with `annotated` set from the article's annotation rows (see the module docstring).
 
     `rows` is an iterable of mappings with `value`, `unit` and `evidence`; only figures are marked.
@@ -547,15 +580,15 @@ def mark_annotated(mentions: list[Mention], text: str, rows, decimal: str | None
     figures = [(i, folded_span(index, m.start, m.end)) for i, m in enumerate(mentions) if m.kind == "figure"]
     hit: set[int] = set()
     for r in rows:
-        amount = row_amount(r["value"] or "", r["unit"] or "", decimal)
+        amount = row_amount(r["value"] or "", r["unit"] or "", decimal, units)
         ev = fold(r["evidence"] or "")
         places = [p.start() for p in re.finditer(re.escape(ev), folded)] if ev else []
         if places:
             inside = [i for i, (fs, fe) in figures if any(p < fe and fs < p + len(ev) for p in places)]
-            same = [i for i in inside if value_matches(mentions[i], amount)]
+            same = [i for i in inside if value_matches(mentions[i], amount, units)]
             hit.update(same or inside)
         else:
-            hit.update(i for i, _ in figures if value_matches(mentions[i], amount))
+            hit.update(i for i, _ in figures if value_matches(mentions[i], amount, units))
     return [replace(m, annotated=(i in hit)) if m.kind == "figure" else replace(m, annotated=None)
             for i, m in enumerate(mentions)]
 
@@ -610,12 +643,15 @@ def article_mentions(text_path, data_dir=None) -> tuple[list[Mention], str | Non
     text = read_text(Path(text_path))
     if text is None:
         raise OSError(f"cannot read the article text {text_path}")
-    mentions = find_mentions(text)
+    from .units import read_units
+
+    units = read_units(data_dir)
+    mentions = find_mentions(text, units)
     found = _article_for(Path(text_path).name, data_dir)
     if found is None:
         return mentions, None
     article_id, rows, decimal = found
-    return mark_annotated(mentions, text, rows, decimal), article_id
+    return mark_annotated(mentions, text, rows, decimal, units), article_id
 
 
 def _article_for(file_name: str, data_dir=None):
@@ -650,8 +686,11 @@ def coverage_all(data_dir=None, texts=None) -> list[Coverage]:
 
     if texts is None or not any(f.is_dir() for f in folders(texts)):
         return []
+    from .units import read_units
+
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     arts = read_table(data_dir / "articles.csv", ARTICLES)
+    units = read_units(data_dir)
     out = []
     for _, a in arts.frame.iterrows():
         path = safe_text_path(texts, a["text_file"])
@@ -662,7 +701,7 @@ def coverage_all(data_dir=None, texts=None) -> list[Coverage]:
         raw = read_table(ann, ANNOTATIONS)
         if not raw.readable:
             continue
-        marked = mark_annotated(find_mentions(text), text, raw.frame.to_dict("records"), raw.decimal)
+        marked = mark_annotated(find_mentions(text, units), text, raw.frame.to_dict("records"), raw.decimal, units)
         out.append(Coverage(a["article_id"], a["text_file"], [m for m in marked if m.kind == "figure"]))
     return out
 

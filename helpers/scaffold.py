@@ -28,6 +28,7 @@ from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
 from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, SLUG
 from .texts import fold, read_text
+from .units import read_units
 
 # Printed qualifiers that are qualifiers in the codebook's sense; đạt, vượt and bình quân are not.
 QUALIFIER_CODES = {"gần": "nearly", "hơn": "more_than", "trên": "more_than", "khoảng": "approx", "xấp xỉ": "approx",
@@ -115,7 +116,7 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
                      f"`validate --texts {texts_dir}` can check the evidence")
 
     annotator = annotator or _login()
-    mentions = [m for m in find_mentions(text) if m.kind == "figure"]
+    mentions = [m for m in find_mentions(text, read_units(data_dir)) if m.kind == "figure"]
     sentences = sentence_spans(text)
     rows = [prefill(text, m, locality_id, annotator, sentences) for m in mentions]
     row = {"article_id": article_id, "title": title, "publisher": publisher, "url": url, "published": published or "",

@@ -117,6 +117,21 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
         "ambiguous_wording": ("Câu chữ hiểu được hai cách", "Wording can be read two ways"),
     },
     "term": {t: (f"Nhiệm kỳ {t}", f"{t} term") for t in TERMS},
+    # What a unit of data/units.csv measures; units convert into each other only within one dimension. A
+    # written unit 'X/người/năm' measures '<X's dimension> per person per year' when that dimension is listed.
+    "dimension": {
+        "money": ("Tiền (gốc: đồng)", "Money (base: đồng)"),
+        "money per person per year": ("Tiền trên người mỗi năm (gốc: đồng/người/năm)",
+                                      "Money per person per year (base: đồng per person per year)"),
+        "US dollars": ("Đô la Mỹ (gốc: USD)", "US dollars (base: USD)"),
+        "US dollars per person per year": ("Đô la Mỹ trên người mỗi năm (gốc: USD/người/năm)",
+                                           "US dollars per person per year (base: USD per person per year)"),
+        "per cent": ("Phần trăm (gốc: %)", "Per cent (base: %)"),
+        "per mille": ("Phần nghìn (gốc: ‰)", "Per mille (base: ‰)"),
+        "area": ("Diện tích (gốc: ha)", "Area (base: ha)"),
+        "multiple": ("Số lần (gốc: lần)", "Multiple (base: times)"),
+        "count": ("Số đếm: người, hộ, đảng viên, … (gốc: 1)", "Count: people, households, Party members, … (base: 1)"),
+    },
 }
 
 # Words annotators may type instead of a qualifier code.
@@ -157,7 +172,7 @@ SNAKE = r"[a-z][a-z0-9_]*"
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # id, code, ref, text, date, amount, unit, vocab, filename
+    kind: str  # id, code, ref, text, date, amount, unit, vocab, filename, word, factor
     description: str
     required: bool = False
     vocab: str | None = None  # for kind 'vocab'
@@ -270,7 +285,19 @@ PACK = Table("pack", "data/pack.csv", "The briefing pack's rules: which charts t
     Field("caption_en", "text", "Caption under the chart, English.", True),
 ))
 
-INPUT_TABLES = (ARTICLES, LOCALITIES, SUCCESSIONS, METRICS, VARIANTS, ANNOTATIONS, PACK)
+# A unit word is stored as annotators write it; the grammar adds '/năm' (a yearly figure) and '/người/năm'
+# (per person per year), so a word never ends with '/năm'.
+UNIT_WORD = r"(?i)(?!.*/\s*năm$)\S(?:.*\S)?"
+
+UNITS = Table("units", "data/units.csv", "The units annotators may write, one row per written form: a new count noun is a new row, never a code change. '/năm' after a unit marks a yearly figure and 'X/người/năm' is X per person per year (grammar, not rows). A data folder without units.csv uses the project's.", (
+    Field("unit", "word", "The unit as annotators write it (NFC; matched without regard to case or spacing): 'tỷ đồng', 'ha', 'km2', 'người', 'nhân khẩu', 'USD'. Each form once.", True, pattern=UNIT_WORD),
+    Field("dimension", "vocab", "What it measures; only units of one dimension convert into each other (a count noun is `count`).", True, vocab="dimension"),
+    Field("factor", "factor", "A value in this unit times factor is in the dimension's base (đồng, ha, %, 1): 1000000000 for tỷ đồng, 0.0001 for m2, 1 for a count noun. '.' is the decimal point.", True),
+    Field("label_en", "text", "English name in charts with lang='en' (bn VND, households, Party members).", True),
+    Field("note", "text", "Where the form comes from, a spelling it stands for, anything a reader should know."),
+))
+
+INPUT_TABLES = (ARTICLES, LOCALITIES, SUCCESSIONS, METRICS, VARIANTS, ANNOTATIONS, PACK, UNITS)
 
 
 @dataclass(frozen=True)
@@ -312,6 +339,7 @@ TIDY: tuple[Column, ...] = (
     Column("value_high", "float64", "Upper end of a range, canonical unit."),
     Column("out_of", "float64", "Denominator of a fraction such as 12/12."),
     Column("unit", "string", "Canonical unit."),
+    Column("unit_en", "string", "Its English name, from units.csv (label_en), for charts with lang='en'."),
     Column("value_per_year", "float64", "For flows: the figure per year of its period, so terms and periods of different lengths compare."),
     Column("value_high_per_year", "float64", "Upper end per year, for flows."),
     Column("is_yearly", "bool", "True when the figure was written per year ('/năm'): a yearly flow or an average yearly rate."),

@@ -1,26 +1,25 @@
 """Units as annotators write them, and how they convert to a metric's canonical unit.
 
-A unit is read into a dimension (money, count, per cent, ...) and a factor to that
-dimension's base. A trailing `/năm` marks a yearly rate (`750 lao động/năm`,
-`11%/năm`); the loader turns a yearly rate of a flow into the period's total.
+The vocabulary is data: `data/units.csv` (schema.UNITS) gives each written unit its dimension (money,
+count, per cent, ...), its factor to that dimension's base and its English name, so a new count noun is
+a new row, never a code change. The grammar stays here: a trailing `/năm` marks a yearly rate
+(`750 lao động/năm`, `11%/năm`; the loader turns a yearly rate of a flow into the period's total), and
+`X/người/năm` is X per person per year when X's dimension has such a variant (money, US dollars).
 """
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
 
 from .numbers import clean
+from .schema import VOCABULARIES
 
-MONEY = {"đồng": 1.0, "nghìn đồng": 1e3, "ngàn đồng": 1e3, "triệu đồng": 1e6, "tỷ đồng": 1e9, "tỉ đồng": 1e9}
-AREA = {"ha": 1.0, "héc-ta": 1.0, "hecta": 1.0, "m2": 1e-4, "m²": 1e-4, "km2": 100.0, "km²": 100.0}
-# Count nouns: what was counted differs, the arithmetic does not. Add new nouns here.
-COUNT_NOUNS = {
-    "người", "đảng viên", "đồng chí", "quần chúng", "thanh niên", "công dân", "nam công dân", "lao động",
-    "hộ", "hộ gia đình", "trường hợp", "vụ", "công trình", "hội nghị", "lượt", "lượt người", "buổi", "mô hình",
-    "tổ chức", "đảng bộ", "chi bộ", "trường", "tuyến", "tuyến đường", "tuyến phố", "đội", "tổ", "tổ dân phố",
-    "khu", "khu dân cư", "khu phố", "thôn", "đơn vị", "đơn vị máu", "chỉ tiêu", "nhóm", "văn bản", "dự án", "cơ sở",
-    "doanh nghiệp", "dân", "tiêu chí", "cuộc", "nhân khẩu", "phường", "xã", "thị trấn", "đặc khu", "quận", "huyện",
-}
+YEARLY = "/năm"
+PER_PERSON_YEAR = "/người/năm"
+EXAMPLES = "tỷ đồng, triệu đồng/người/năm, %, ha, lần, người, hộ"
 
 
 class UnitError(ValueError):
@@ -38,40 +37,108 @@ class Unit:
     dimension: str
     factor: float  # multiply a value in this unit by factor to get the dimension's base
     per_year: bool = False
+    label_en: str = field(default="", compare=False)  # English name, for lang="en" charts
 
 
-def parse_unit(text: str) -> Unit:
-    """Read a unit such as `tỷ đồng`, `triệu đồng/người/năm`, `%`, `ha`, `hộ` or `lao động/năm`."""
+@dataclass(frozen=True)
+class UnitRow:
+    unit: str  # as written in units.csv
+    dimension: str
+    factor: float
+    label_en: str
+
+
+class Units:
+    """The units table: each written form (matched in lower case, spaces folded) to its row. `source` names
+    the file it came from, so a fix can say where to add a unit."""
+
+    def __init__(self, rows, source: str = "data/units.csv"):
+        self.rows: dict[str, UnitRow] = {}
+        for r in rows:
+            self.rows.setdefault(_key(r.unit), r)  # the first of two spellings that fold alike
+        self.source = source
+
+    @classmethod
+    def from_frame(cls, frame, source: str = "data/units.csv") -> "Units":
+        """From the valid rows of units.csv, `factor` already a number."""
+        return cls((UnitRow(u, d, float(f), e) for u, d, f, e in
+                    zip(frame["unit"], frame["dimension"], frame["factor"], frame["label_en"])), source)
+
+    def __contains__(self, text: str) -> bool:
+        return _key(text) in self.rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def get(self, text: str) -> UnitRow | None:
+        return self.rows.get(_key(text))
+
+    def words(self, *dimensions: str) -> tuple[str, ...]:
+        """The written forms of these dimensions, as in the table."""
+        return tuple(r.unit for r in self.rows.values() if r.dimension in dimensions)
+
+    @cached_property
+    def _keys(self) -> list[str]:
+        return sorted(self.rows)
+
+    def closest(self, text: str, n: int = 3) -> list[str]:
+        """Known units written most like `text`, as in the table."""
+        s = _key(text)
+        bare = re.sub(r"[\d.,]+", "", s).strip()  # '11 tỷ' -> 'tỷ'
+        near = sorted((k for k in self._keys if bare and (_within(bare, k) or _within(k, bare))),
+                      key=lambda k: (not k.startswith(bare), len(k)))
+        near += difflib.get_close_matches(s, self._keys, n=n, cutoff=0.5)
+        return [self.rows[k].unit for k in dict.fromkeys(near)][:n]
+
+    def label_en(self, unit: str) -> str:
+        """The English name of a unit as written (composed for '/người/năm'), or the unit itself if unknown."""
+        try:
+            return parse_unit(unit, self).label_en or unit
+        except UnitError:
+            return unit
+
+
+def _within(part: str, whole: str) -> bool:
+    """`part` is whole words of `whole` ('tỷ' in 'tỷ đồng', not 'ha' in 'thanh niên')."""
+    return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", whole) is not None
+
+
+def _key(text: str) -> str:
+    s = re.sub(r"\s+", " ", clean(text).lower())
+    return re.sub(r"\s*/\s*", "/", s)
+
+
+def parse_unit(text: str, units: Units | None = None) -> Unit:
+    """Read a unit such as `tỷ đồng`, `triệu đồng/người/năm`, `%`, `ha`, `hộ` or `lao động/năm` against the
+    units table (default: the project's data/units.csv)."""
+    units = units if units is not None else project_units()
     raw = clean(text)
-    s = re.sub(r"\s+", " ", raw.lower())
-    s = re.sub(r"\s*/\s*", "/", s)
+    s = _key(raw)
     if not s:
-        raise UnitError("the unit is empty", "write the unit as printed, e.g. tỷ đồng, %, ha, người")
+        raise UnitError("the unit is empty", f"write the unit as printed, e.g. {EXAMPLES}")
     per_year = False
-    if s.endswith("/năm") and not s.endswith("/người/năm"):
-        per_year, s = True, s[: -len("/năm")]
-    base = _base_unit(s)
-    if base is None:
+    if s.endswith(YEARLY) and not s.endswith(PER_PERSON_YEAR):
+        per_year, s = True, s[: -len(YEARLY)]
+    found = _base_unit(s, units)
+    if found is None:
+        near = units.closest(s)
         raise UnitError(f"unknown unit {raw!r}",
-                        "use one of: đồng, triệu đồng, tỷ đồng, triệu đồng/người/năm, %, ha, lần, or a count noun "
-                        "such as người, hộ, đảng viên (add new count nouns to helpers/units.py COUNT_NOUNS)")
-    dimension, factor = base
-    return Unit(raw, dimension, factor, per_year)
+                        f"add a row to {units.source} with the unit as written and its dimension (count for a "
+                        f"count noun such as người, hộ), factor and English name; or write a known unit"
+                        + (f": closest {', '.join(near)}" if near else f", e.g. {EXAMPLES}"))
+    dimension, factor, label_en = found
+    return Unit(raw, dimension, factor, per_year, label_en)
 
 
-def _base_unit(s: str) -> tuple[str, float] | None:
-    if s in MONEY:
-        return "money", MONEY[s]
-    if s.endswith("/người/năm") and s[: -len("/người/năm")] in MONEY:
-        return "money per person per year", MONEY[s[: -len("/người/năm")]]
-    if s in ("%", "phần trăm"):
-        return "per cent", 1.0
-    if s in AREA:
-        return "area", AREA[s]
-    if s == "lần":
-        return "multiple", 1.0
-    if s in COUNT_NOUNS:
-        return "count", 1.0
+def _base_unit(s: str, units: Units) -> tuple[str, float, str] | None:
+    row = units.get(s)
+    if row is not None:
+        return row.dimension, row.factor, row.label_en
+    if s.endswith(PER_PERSON_YEAR):
+        row = units.get(s[: -len(PER_PERSON_YEAR)])
+        composed = f"{row.dimension} per person per year" if row is not None else ""
+        if composed in VOCABULARIES["dimension"]:
+            return composed, row.factor, f"{row.label_en} per person per year"
     return None
 
 
@@ -86,20 +153,65 @@ def conversion_factor(written: Unit, canonical: Unit) -> float:
     return written.factor / canonical.factor
 
 
-# English names of the canonical units, for lang="en" charts.
-UNIT_EN = {
-    "người": "people", "tỷ đồng": "bn VND", "triệu đồng": "mn VND", "đồng": "VND",
-    "triệu đồng/người/năm": "mn VND per person per year", "%": "%", "ha": "ha", "lần": "times",
-    "tổ chức": "organisations", "lượt": "attendances", "buổi": "sessions", "mô hình": "models",
-    "hội nghị": "conferences", "khu": "areas", "đơn vị": "units", "trường": "schools", "đội": "teams",
-    "trường hợp": "cases", "công trình": "structures", "tuyến": "roads or streets", "hộ": "households",
-    "tổ": "residential groups", "chỉ tiêu": "targets",
-}
+def read_units(data_dir=None, problems=None) -> Units:
+    """The units table of a data folder: its units.csv, else the project's (as export.pack_rules does for
+    pack.csv). Rows with errors are left out; they are reported into `problems` when given."""
+    from . import paths
+
+    path = Path(data_dir) / "units.csv" if data_dir is not None else paths.DATA / "units.csv"
+    if not path.exists():
+        path = paths.DATA / "units.csv"
+    return _read(path, problems)
 
 
-def unit_label(unit: str, lang: str = "vi", per_year: bool = False) -> str:
-    """A canonical unit for a chart axis, with '/năm' or 'per year' for annualised flows."""
-    text = unit if lang == "vi" else UNIT_EN.get(unit, unit)
+def _read(path: Path, problems=None) -> Units:
+    from .io import read_table
+    from .problems import Problems
+    from .schema import UNITS
+    from .validate import check_fields
+
+    raw = read_table(path, UNITS, str(path))
+    found = Problems()
+    found.extend(raw.problems)
+    ok, parsed = check_fields(raw, UNITS, found, {})
+    if problems is not None:
+        problems.extend(found)
+    frame = raw.frame[ok].assign(factor=parsed["factor"].objects()[ok])
+    return Units.from_frame(frame, _shown(path))
+
+
+def _shown(path: Path) -> str:
+    """The path as a fix names it: 'data/units.csv' for the project's, else as given."""
+    from . import paths
+
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def project_units() -> Units:
+    """The project's data/units.csv, read again only when the file changes."""
+    from . import paths
+
+    path = paths.DATA / "units.csv"
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        stamp = None
+    return _project_units(str(path), stamp)
+
+
+@lru_cache(maxsize=4)
+def _project_units(path: str, stamp) -> Units:
+    return _read(Path(path))
+
+
+def unit_label(unit: str, lang: str = "vi", per_year: bool = False, label_en: str | None = None) -> str:
+    """A canonical unit for a chart axis, with '/năm' or 'per year' for annualised flows. In English the
+    unit's `label_en` (the tidy table's `unit_en`), else its name in the project's units table."""
+    text = unit if lang == "vi" else (label_en or project_units().label_en(unit))
     if per_year:
         text += "/năm" if lang == "vi" else " per year"
     return text

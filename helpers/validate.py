@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 
 from .io import shorten
-from .numbers import NumberError, parse_amount
+from .numbers import NumberError, parse_amount, parse_number
 from .periods import PeriodError, parse_partial_date
 from .problems import Problems
 from .schema import QUALIFIER_SYNONYMS, VOCABULARIES, Table
-from .units import UnitError, parse_unit
+from .units import UnitError, Units, parse_unit
 
 
 # Longest cell each kind of field may hold. An id, code, number, date or unit longer than this is not
@@ -24,7 +24,7 @@ MAX_CODE = 200
 MAX_TEXT = 2000
 SHOWN = 120  # characters of a value quoted in a problem
 KIND_WORDS = {"id": "an id", "code": "a code", "ref": "an id", "vocab": "a code", "date": "a date", "amount": "a number",
-              "unit": "a unit", "filename": "a file name"}
+              "unit": "a unit", "filename": "a file name", "word": "a unit word", "factor": "a number"}
 # A text cell a spreadsheet would run as a formula: '=…', '@…', or '+'/'-' followed by '=', '@', a function
 # call 'SUM(', a DDE link 'cmd|', a sheet reference 'Sheet1!' or arithmetic '2+3'. '- theo báo cáo',
 # '-5% so với năm trước' and '+84 912 345 678' stay plain text.
@@ -117,11 +117,13 @@ def parse_column(values: pd.Series, parser, decimal=None) -> ParsedColumn:
 
 
 def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]],
-                 refused: dict[str, dict[str, int]] | None = None) -> tuple[pd.Series, dict[str, pd.Series]]:
+                 refused: dict[str, dict[str, int]] | None = None,
+                 units: Units | None = None) -> tuple[pd.Series, dict[str, pd.Series]]:
     """Check every field of `table` in `raw.frame`; returns (row is valid, parsed columns).
 
     `ids` are the valid ids of each table a field may name; `refused` maps, per table, the ids whose
-    rows exist but have errors to their spreadsheet row, so a reference to one says so.
+    rows exist but have errors to their spreadsheet row, so a reference to one says so. `units` is the
+    units table of the data folder (default: the project's data/units.csv).
     """
     df, where = raw.frame, _locator(raw)
     gathered = getattr(raw, "files", None) is not None  # the loader's batch: plain str cells, none missing
@@ -190,12 +192,21 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
                     lambda v: f"the row of {f.ref}.csv with this id (row {left_out[v]}) has errors and was left out",
                     lambda v: f"fix row {left_out[v]} of {f.ref}.csv first (see its problems above)")
             ok &= ~bad
-        elif f.kind in ("date", "amount", "unit"):
-            parser = {"date": lambda v, d: parse_partial_date(v), "unit": lambda v, d: parse_unit(v),
-                      "amount": _amount}[f.kind]
-            column = parse_column(s, parser, raw.decimal if f.kind == "amount" else None)
+        elif f.kind == "word":
+            bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
+            _report(problems, where, f.name, s, bad, "bad_unit_word", "not a unit word as annotators write it",
+                    "write the unit alone, without '/năm' or '/người/năm' (the validator reads those itself)")
+            folded = s.str.lower().str.replace(r"\s+", " ", regex=True).str.replace(r"\s*/\s*", "/", regex=True)
+            dup = live & ~bad & folded.where(live & ~bad).duplicated(keep="first") & folded.ne("")
+            _report(problems, where, f.name, s, dup, "duplicate_unit", "this unit is already listed by an earlier row",
+                    "keep one row per unit as written (case and spacing do not tell units apart)")
+            ok &= ~bad & ~dup
+        elif f.kind in ("date", "amount", "unit", "factor"):
+            parser = {"date": lambda v, d: parse_partial_date(v), "unit": lambda v, d: parse_unit(v, units),
+                      "amount": _amount, "factor": _factor}[f.kind]
+            column = parse_column(s, parser, raw.decimal if f.kind in ("amount", "factor") else None)
             bad = column.errors.notna()
-            code = {"date": "bad_date", "amount": "bad_number", "unit": "bad_unit"}[f.kind]
+            code = {"date": "bad_date", "amount": "bad_number", "unit": "bad_unit", "factor": "bad_factor"}[f.kind]
             for idx, exc in column.errors[bad].items():
                 c = "ambiguous_number" if "ambiguous" in exc.message else code
                 file, row = where(idx)
@@ -209,6 +220,15 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
                     "write the bare file name, e.g. 000_article.txt")
             ok &= ~bad
     return ok, parsed
+
+
+def _factor(value: str, decimal: str | None) -> float:
+    """A conversion factor: a positive number, '.' the decimal point unless the file uses ','."""
+    x = parse_number(value, decimal=decimal or ".")
+    if not x > 0:
+        raise NumberError(f"{value!r} is not a positive number",
+                          "write how many of the dimension's base one unit is, e.g. 1000000000 for tỷ đồng")
+    return x
 
 
 def _strings(column: pd.Series) -> pd.Series:

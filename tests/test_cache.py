@@ -165,3 +165,23 @@ def test_only_the_latest_slots_are_kept(make_data, cache_dir, monkeypatch, tmp_p
         (tmp_path / f"copy{i}").mkdir()
         quiet_load(data, tmp_path / f"copy{i}")  # another texts folder: another slot
     assert len(list(cache_dir.glob("check-*.pickle"))) == 2
+
+
+def test_the_units_table_counts_the_folders_or_else_the_projects(make_data, cache_dir, monkeypatch, tmp_path):
+    import shutil
+
+    from helpers import paths
+
+    project = tmp_path / "project-data"
+    project.mkdir()
+    shutil.copy(paths.DATA / "units.csv", project / "units.csv")
+    monkeypatch.setattr(paths, "DATA", project)  # the fallback the loader reads when the folder has none
+    data, texts = make_data()
+    quiet_load(data, texts)
+    with open(project / "units.csv", "a", encoding="utf-8") as f:
+        f.write("camera,count,1,cameras,\n")
+    quiet_load(data, texts)
+    shutil.copy(project / "units.csv", data / "units.csv")  # the folder's own table replaces the project's
+    quiet_load(data, texts)
+    quiet_load(data, texts)
+    assert cache.stats == {"hits": 1, "misses": 3}

@@ -156,3 +156,19 @@ def test_no_data_says_so(df):
                                                 (0.58, "vi", "0,58"), (93.9, "en", "93.9"), (11.708, "vi", "11,71")])
 def test_number_labels(value, lang, text):
     assert charts.fmt_number(value, lang) == text
+
+
+def test_english_unit_names_come_from_the_data_folders_units_table(make_data):
+    from helpers.schema import UNITS
+    from tests.conftest import GOOD_ROWS, METRIC_ROWS, fig, write_csv
+    from tests.test_units import UNIT_ROWS
+
+    metric = dict(METRIC_ROWS[3], metric_id="security_cameras_count", unit="camera", label_en="Security cameras")
+    data, texts = make_data(GOOD_ROWS + [fig(metric_id="security_cameras_count", value="35", unit="camera",
+                                             reference="", evidence="Bài báo thử")], metrics=METRIC_ROWS + [metric])
+    write_csv(data / "units.csv", UNIT_ROWS + [{"unit": "camera", "dimension": "count", "factor": "1",
+                                               "label_en": "CCTV cameras", "note": ""}], UNITS.columns)
+    df = load(data, texts, cache=False)
+    assert charts.metric_text(df, "security_cameras_count", "en") == ("Security cameras", "CCTV cameras", "level")
+    assert charts.metric_text(df, "party_members_admitted_count", "en")[1] == "people per year"
+    assert charts.metric_text(df, "party_members_admitted_count", "vi")[1] == "người/năm"
