@@ -451,6 +451,10 @@ def evaluate(data_dir=None, texts=None, articles: list[str] | None = None, scaff
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     texts = texts if texts is not None else (paths.default_texts() or paths.texts_dir())
     items = corpus(data_dir, texts)
+    if items and all(a["text_path"] is None for a in items):
+        raise SystemExit(f"error: none of the article texts is in {texts}\n"
+                         "fix: pass --texts DIR[:DIR] or set LOCALITY_TEXTS to the folders holding them "
+                         "(../shared/seeds and ../shared/articles beside the project)")
     if articles:
         unknown = sorted(set(articles) - {a["article_id"] for a in items})
         if unknown:
@@ -554,7 +558,7 @@ def render(res: dict, command: str) -> str:
     results = res["articles"]
     lines = [START, "",
              f"Run on {res['when']} with `{command}`, {res['elapsed']:.0f} s in all; code at {res['commit']}.", "",
-             f"Corpus: {s['articles']} articles in {res['data']}; {s['evaluated']} scaffolded and compared"
+             f"Corpus: {s['articles']} article{'' if s['articles'] == 1 else 's'} in {res['data']}; {s['evaluated']} scaffolded and compared"
              + (f", {len(s['failed'])} failed (the scaffold raised: {', '.join(s['failed'])})" if s["failed"] else ", none failed")
              + (f", {len(s['skipped'])} skipped (" + ", ".join(f"{k}: {v}" for k, v in s["skipped"].items()) + ")"
                 if s["skipped"] else "")
