@@ -472,7 +472,8 @@ def evaluate(data_dir=None, texts=None, articles: list[str] | None = None, scaff
                 + (f", {found}/{len(r.figures)} figures found, {r.scaffold_rows} scaffold rows" if r.status == "ok" else ""))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "data": str(data_dir),
+    shown = "data/" if data_dir.resolve() == paths.DATA.resolve() else str(data_dir)
+    return {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "data": shown,
             "texts": str(texts), "commit": _commit(), "articles": results,
             "elapsed": time.perf_counter() - started, "summary": summarise(results)}
 
@@ -480,7 +481,7 @@ def evaluate(data_dir=None, texts=None, articles: list[str] | None = None, scaff
 def _commit() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "helpers", "benchmarks"], cwd=ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "helpers", "benchmarks", ":!benchmarks/README.md"], cwd=ROOT,
                                capture_output=True, text=True).stdout.strip()
         return (head or "?") + (" + uncommitted changes" if dirty else "")
     except OSError:
