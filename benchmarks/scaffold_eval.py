@@ -559,7 +559,7 @@ def render(res: dict, command: str) -> str:
     results = res["articles"]
     lines = [START, "",
              f"Run on {res['when']} with `{command}`, {res['elapsed']:.0f} s in all; code at {res['commit']}.", "",
-             f"Corpus: {s['articles']} article{'' if s['articles'] == 1 else 's'} in {res['data']}; {s['evaluated']} scaffolded and compared"
+             f"Corpus: {s['articles']} article{'' if s['articles'] == 1 else 's'} in {res['data']} (texts from {res['texts']}); {s['evaluated']} scaffolded and compared"
              + (f", {len(s['failed'])} failed (the scaffold raised: {', '.join(s['failed'])})" if s["failed"] else ", none failed")
              + (f", {len(s['skipped'])} skipped (" + ", ".join(f"{k}: {v}" for k, v in s["skipped"].items()) + ")"
                 if s["skipped"] else "")
