@@ -425,12 +425,14 @@ def miss_reason(f: Figure, proposals: list[Figure]) -> str:
     """Why no scaffold row matched an annotated figure."""
     if not f.spans:
         return "evidence not found in the text"
-    there = [k for k, p in enumerate(proposals) if any(_inside(s, f.spans) for s in p.spans)]
-    if there:
-        return "the scaffold row there already matched another figure (one printed number, several figures)"
+    there = [p for p in proposals if any(_inside(s, f.spans) for s in p.spans)]  # all matched to other figures
+    if any(_same_value(f, p) for p in there):
+        return "its printed number matched another annotated figure (one number, several figures)"
     if not re.search(r"\d", f.row.cells["evidence"]):
         return "written in words (no digits in the evidence)"
-    return "digits in the evidence, but no scaffold row there (the finder did not read a figure)"
+    if there:
+        return "no row with its value there, only other figures' (written in words or misprinted)"
+    return "digits in the evidence, but no scaffold row there (the finder read no figure)"
 
 
 def describe(aid: str, f: Figure, k, p: Figure | None, how, units=None) -> dict:
