@@ -43,3 +43,8 @@ clean:
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+## How close new-article's scaffold comes to the annotations: each shipped article left out in turn; results in benchmarks/README.md.
+.PHONY: eval-scaffold
+eval-scaffold: $(STAMP)
+	$(BIN)/python -m benchmarks.scaffold_eval

@@ -296,10 +296,11 @@ def goals(results: dict) -> list[str]:
     return out
 
 
-def write_readme(path: Path, block: str) -> None:
+def write_readme(path: Path, block: str, start: str = START, end: str = END) -> None:
+    """Put `block` in place of the part of `path` between the markers `start` and `end` (appended when absent)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
