@@ -216,8 +216,9 @@ _COMMON_CAPITALS = {"Đảng", "Bác", "Nhà", "Tết"}
 _HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Every number printed in `text` (NFC), as mentions in reading order."""
+def find_mentions(text: str, language: str = "vi") -> list[Mention]:
+    """Every number printed in `text` (NFC), as mentions in reading order; `language` 'en' reads an English
+    page (99.91 and 245,000; English unit words)."""
     original = unicodedata.normalize("NFC", text)
     text = _plain_spaces(original)
     sentences = sentence_spans(text)
@@ -399,8 +400,12 @@ def period_near(text: str, sentence: tuple[int, int], clause: tuple[int, int], s
     """The period words nearest to the figure in its sentence, preferring its own clause."""
     best, best_key = "", None
     for m in _PERIOD.finditer(text, sentence[0], sentence[1]):
-        if re.search(r"so với\s*$", text[max(0, m.start() - 10):m.start()], re.I):
-            continue
+        if re.search(r"(?:so với|lần|gấp|compared to|over)\s*$", text[max(0, m.start() - 14):m.start()], re.I):
+            continue  # 'gấp 3,5 lần năm 2015', 'so với năm 2020': the base of a comparison, not the period
+        if re.match(r"(?:nhiệm|giai)", m.group(0), re.I) and \
+                re.search(r"đại hội[^.;]{0,80}$", text[sentence[0]:m.start()], re.I) and \
+                not re.search(r"\d", text[m.end():s] if m.end() <= s else "x"):
+            continue  # 'Đại hội … lần thứ I, nhiệm kỳ 2025 - 2030': the congress's name
         if m.start() < e and s < m.end():
             continue
         dist = s - m.end() if m.end() <= s else m.start() - e

@@ -23,26 +23,19 @@ from pathlib import Path
 from . import paths
 from .io import AppendRefused, append_rows, read_table
 from .texts import describe, safe_text_path
+from .cues import Cues, load_cues
 from .mentions import Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
-from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, SLUG
+from .ranking import IndicatorRanker
+from .localities import Places
+from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, QUALIFIER_SYNONYMS, SLUG
 from .texts import fold, read_text
 
 # Printed qualifiers that are qualifiers in the codebook's sense; đạt, vượt and bình quân are not.
-QUALIFIER_CODES = {"gần": "nearly", "hơn": "more_than", "trên": "more_than", "khoảng": "approx", "xấp xỉ": "approx",
-                   "dưới": "less_than", "chưa đến": "less_than", "ít nhất": "at_least", "tối đa": "at_most",
-                   "không quá": "at_most"}
-# What a figure is measured against, from the words printed just after it.
-REFERENCES = (
-    (r"dự toán (?:tỉnh|của tỉnh)", "plan_province"),
-    (r"dự toán (?:thành phố|tp)", "plan_city"),
-    (r"chỉ tiêu (?:quận|huyện|thị xã) giao", "plan_district"),
-    (r"chỉ tiêu (?:nghị quyết )?đại hội|mục tiêu nghị quyết", "congress_target"),
-    (r"kế hoạch|chỉ tiêu|dự toán", "plan"),
-    (r"so với nhiệm kỳ trước", "previous_term"),
-    (r"so với (?:cùng kỳ )?năm (?:19|20)\d{2}", "previous_year"),
-)
+# Printed qualifiers that are qualifiers in the codebook's sense (schema.QUALIFIER_SYNONYMS); before a figure
+# 'vượt' is an excess and 'từ' opens a range, so neither is a qualifier here.
+QUALIFIER_CODES = {w: code for w, code in QUALIFIER_SYNONYMS.items() if w not in ("", "chính xác", "vượt", "từ")}
 EXCERPT_MAX = 200
 
 
@@ -66,7 +59,7 @@ class Scaffold:
 
 def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, texts=None, title: str | None = None,
                 publisher: str = "", url: str = "", published: str | None = None,
-                annotator: str | None = None) -> Scaffold:
+                annotator: str | None = None, language: str = "vi") -> Scaffold:
     """Add the article's row to articles.csv and write its pre-filled annotation file."""
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     text_path = Path(text_path)
@@ -107,7 +100,9 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
             guessed.append(f"date from the dateline '{line}'")
             notes.append(f"published taken from the dateline '{line}': {published}; check it")
         else:
-            notes.append("no dateline found: fill 'published' in articles.csv (validate requires it)")
+            notes.append("no dateline at the top of the text: fill 'published' in articles.csv (validate requires "
+                         "it); a date in the body (a founding, a resolution, a meeting) is not the publication date, "
+                         "so periods dated 'now' were left empty")
     texts_dir = describe(texts if texts is not None else paths.texts_dir())
     in_texts = safe_text_path(texts if texts is not None else paths.texts_dir(), text_path.name)
     if in_texts is None or not in_texts.is_file() or in_texts.read_bytes() != text_path.read_bytes():
@@ -115,11 +110,16 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
                      f"`validate --texts {texts_dir}` can check the evidence")
 
     annotator = annotator or _login()
-    mentions = [m for m in find_mentions(text) if m.kind == "figure"]
+    mentions = [m for m in find_mentions(text, language=language) if m.kind == "figure"]
     sentences = sentence_spans(text)
-    rows = [prefill(text, m, locality_id, annotator, sentences) for m in mentions]
+    context = build_context(text, published or "", data_dir, locs.frame, language)
+    rows = [prefill(text, m, locality_id, annotator, sentences, context) for m in mentions]
+    missing = sorted({name for name in context.places.unknown} if context.places else set())
+    for name in missing:
+        notes.append(f"'{name}' is named in the text but not in the gazetteer: add it with "
+                     f"`python -m helpers add-locality \"{name}\"` if figures are about it")
     row = {"article_id": article_id, "title": title, "publisher": publisher, "url": url, "published": published or "",
-           "text_file": text_path.name,
+           "text_file": text_path.name, "language": "" if language == "vi" else language,
            "notes": f"Added by new-article ({'; '.join(guessed)}): check them." if guessed else ""}
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8-sig", newline="") as f:  # "x": never overwrite, even in a race
@@ -128,6 +128,20 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
         writer.writerows(rows)
     append_row(articles_file, row)
     return Scaffold(article_id, articles_file, target, rows, notes)
+
+
+def build_context(text: str, published: str, data_dir: Path, localities, language: str = "vi") -> Context:
+    """The article's frame, the cues of its language, the indicator ranker (codebook and annotated figures)
+    and the gazetteer's names."""
+    cues = Cues(load_cues(data_dir), language)
+    metrics = read_table(data_dir / "metrics.csv", METRICS).frame.to_dict("records")
+    annotated = []
+    for path in sorted((data_dir / "annotations").glob("*.csv")):
+        raw = read_table(path, ANNOTATIONS)
+        if raw.readable:
+            annotated += raw.frame[["metric_id", "evidence"]].to_dict("records")
+    return Context(article_frame(text, published, cues), cues, IndicatorRanker(metrics, annotated),
+                   {m["metric_id"]: m["kind"] for m in metrics}, Places(localities, published), language)
 
 
 def _readable(path: Path, table):
@@ -172,27 +186,274 @@ def append_row(path: Path, row: dict) -> None:
         raise ScaffoldError(exc.message, exc.fix) from None
 
 
-def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=None) -> dict:
-    """One annotation row for a figure mention, with everything but metric_id suggested."""
+@dataclass
+class Frame:
+    """What the article as a whole says about its figures' periods: when it was published, whether it
+    reports a congress (the term just ended and the new one), a midterm review or a year's results."""
+
+    published: str = ""  # ISO, partial allowed; '' when unknown
+    kind: str = ""  # congress, midterm, resolution, year_review or ''
+    term: tuple[int, int] | None = None  # the term the article looks at (2025, 2030): plan years 2026–2030
+    why: str = ""
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published[:4].isdigit() else None
+
+    @property
+    def month(self) -> str:
+        """The publication month (or year, when only the year is known): the date of a level 'now'."""
+        return self.published[:7]
+
+    def completed_term(self) -> tuple[str, str] | None:
+        """The plan years of the term a congress closes: 2021–2025 for the 2025–2030 congress."""
+        if self.term is None:
+            return None
+        y1 = self.term[0]
+        return str(y1 - 4), str(y1)
+
+    def new_term(self) -> tuple[str, str] | None:
+        return (str(self.term[0] + 1), str(self.term[1])) if self.term else None
+
+    def first_half(self) -> tuple[str, str] | None:
+        """The first half of the running term: 2021-01 to 2023-06 for 2020–2025."""
+        if self.term is None:
+            return None
+        y1 = self.term[0]
+        return f"{y1 + 1}-01", f"{y1 + 3}-06"
+
+
+def article_frame(text: str, published: str, cues: Cues) -> Frame:
+    """The article's kind and term, from its headline and opening lines (see data/cues.csv, field 'frame')."""
+    body = _HEADER.sub("", text, count=1)
+    head = fold(body[:1500])
+    year = int(published[:4]) if published[:4].isdigit() else None
+    term, why = None, ""
+    for m in re.finditer(r"(?:nhiệm\s+kỳ|term)\s+((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})", head, re.I):
+        y1, y2 = int(m.group(1)), int(m.group(2))
+        if y2 - y1 == 5 and (year is None or abs(y1 - year) <= 1 or y1 < year < y2):
+            term, why = (y1, y2), m.group(0)
+            break
+    title = fold(next((ln for ln in body.splitlines() if ln.strip()), ""))
+    kind = ""
+    for where in (title, head):
+        hit = cues.first("frame", where)
+        if hit:
+            kind, why = hit[0].value, f'{why + "; " if why else ""}"{hit[1].group(0)}"'
+            break
+    if term is None and year is not None:
+        y1 = year - (year % 5) if year % 5 else (year - 5 if kind == "midterm" else year)
+        if kind in ("midterm", "congress", "resolution") or kind == "":
+            term = (y1, y1 + 5) if kind != "congress" else (year - year % 5, year - year % 5 + 5)
+    if kind == "midterm" and year is not None and term and not term[0] < year <= term[1]:
+        term = (year - 1 - (year - 1) % 5, year - 1 - (year - 1) % 5 + 5)
+    return Frame(published or "", kind, term, why)
+
+
+_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.I)
+NOW_KINDS = ("level",)
+
+
+@dataclass
+class Context:
+    """Everything a row's suggestions draw on beyond its own words: the article's frame, the cues,
+    the indicator ranker and the gazetteer."""
+
+    frame: Frame
+    cues: Cues
+    ranker: IndicatorRanker | None = None
+    kinds: dict[str, str] = field(default_factory=dict)  # metric_id -> kind
+    places: "Places | None" = None
+    language: str = "vi"
+
+
+def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=None, context: Context | None = None) -> dict:
+    """One annotation row for a figure mention, every cell suggested and the words behind each in `why`."""
     sentences = sentences if sentences is not None else sentence_spans(text)
+    ctx = context or Context(Frame(), Cues(load_cues()))
+    cues = ctx.cues
     sent = enclosing(sentences, m.start)
     clause = clause_span(text, sent, m.start, m.end)
-    bounds = period_bounds(m.period) if m.period else None
+    why: list[str] = []
+    before = fold(text[clause[0]:m.start])
     after = fold(text[m.end:clause[1]])
     if m.unit and m.unit[0] != "%" and after.lower().startswith(m.unit.lower()):  # '21/21 chỉ tiêu': the unit
         after = after[len(m.unit):]
-    reference, reference_period = guess_reference(after)
+    near_after = _until_next_figure(after)
     low, high = value_cells(m)
-    before = text[clause[0]:m.start].lower()
+    unit = m.unit
+    if re.match(r"\s*%?\s*/\s*năm", text[m.end:m.end + 8]) and unit == "%":  # '11%/ năm'
+        unit = "%/năm"
+
+    # figure type: the nearest target or result cue before the figure in its sentence, a floor after it,
+    # or a resolution's list opened earlier in the sentence
+    figure_type, type_why = guess_figure_type(fold(text[sent[0]:m.start]), before, near_after, ctx)
+    if type_why:
+        why.append(f"{figure_type}: {type_why}")
+
+    # indicator
+    metric_id, suggested, kind = "", "", ""
+    kinds = {c.value for c in (cues.all("kind", before[-30:]) and [cues.last("kind", before[-30:])[0]] or [])}
+    kinds |= {c.value for c, _ in cues.all("kind_after", near_after[:25])}
+    if ctx.ranker is not None:
+        ranked = ctx.ranker.rank(before, near_after, unit, kinds)
+        if ranked and ranked[0].score > 0:
+            metric_id = ranked[0].metric_id
+            suggested = "; ".join(r.metric_id for r in ranked[1:3] if r.score > 0)
+            kind = ctx.kinds.get(metric_id, "")
+            shared = ", ".join(f'"{w}"' for w in ranked[0].why)
+            why.append(f"indicator: {shared or 'unit only'} ~ {metric_id}")
+
+    # reference, and the base year a comparison names
+    reference, owner, reference_period, ref_why = guess_reference_full(near_after, before, kind, ctx, m)
+    if ref_why:
+        why.append(f"reference: {ref_why}")
+
+    # period
+    start, end, basis, period_text, period_why = guess_period(text, m, sent, clause, figure_type, kind, unit, ctx)
+    if period_why:
+        why.append(f"period: {period_why}")
+    if figure_type == "result" and start[:4].isdigit() and ctx.frame.year and int(start[:4]) > ctx.frame.year:
+        figure_type = "target"
+        why.append(f"target: a period after publication ({start})")
+
+    qualifier = QUALIFIER_CODES.get(m.qualifier, "")
+    if not qualifier and re.match(r"\s*%?\s*trở lên", text[m.end:m.end + 12]):
+        qualifier = "at_least"
+    if qualifier:
+        why.append(f'qualifier: "{m.qualifier or "trở lên"}"')
+
+    loc = locality_id
+    if ctx.places is not None:
+        found = ctx.places.named_before(text, sent[0], m.start)
+        if found and found[0] and found[0] != locality_id:
+            loc = found[0]
+            why.append(f'locality: "{found[1]}"')
     return {
-        "locality_id": locality_id, "metric_id": "",
-        "figure_type": "target" if re.search(r"phấn đấu|mục tiêu", before) else "result",
-        "value": low, "value_high": high, "qualifier": QUALIFIER_CODES.get(m.qualifier, ""),
-        "unit": m.unit, "period_start": bounds[0] if bounds else "", "period_end": bounds[1] if bounds else "",
-        "period_basis": "stated" if bounds else "", "period_text": m.period,
-        "reference": reference, "reference_period": reference_period,
+        "locality_id": loc, "metric_id": metric_id,
+        "figure_type": figure_type,
+        "value": low, "value_high": high, "qualifier": qualifier,
+        "unit": unit, "period_start": start, "period_end": end,
+        "period_basis": basis, "period_text": period_text,
+        "reference": reference, "reference_owner": owner, "reference_period": reference_period,
         "evidence": excerpt(text, m, sentences=sentences), "flag": "", "annotator": annotator, "note": "",
+        "suggested": suggested, "why": "; ".join(why),
     }
+
+
+def _until_next_figure(after: str) -> str:
+    """The words after a figure up to the next number: what they say is about this figure."""
+    m = re.search(r"\d", after)
+    return after[:m.start()] if m else after
+
+
+def guess_figure_type(sentence_before: str, before: str, after: str, ctx: Context) -> tuple[str, str]:
+    cues, year = ctx.cues, ctx.frame.year
+    hits = []
+    for c, mt in cues.all("figure_type", sentence_before):
+        if "(" in c.pattern.pattern and year and mt.lastindex and int(mt.group(1)) <= year:
+            continue  # 'đến năm 2020' in 2023 is a result's date
+        hits.append((mt.start(), c.value, mt.group(0)))
+    for c, mt in cues.all("target_list", sentence_before):
+        hits.append((mt.start(), "target", mt.group(0)))
+    if hits:
+        _, value, words = max(hits)
+        if value == "target":
+            return "target", f'"{words}"'
+    floor = cues.first("figure_type_after", after[:14])
+    if floor and floor[1].start() <= 3:
+        return "target", f'"{floor[1].group(0)}"'
+    if ctx.frame.kind == "resolution":
+        return "target", f"a resolution's targets ({ctx.frame.why})"
+    return "result", ""
+
+
+def guess_reference_full(after: str, before: str, kind: str, ctx: Context, m: Mention) -> tuple[str, str, str, str]:
+    """reference, reference_owner, reference_period and the words behind them."""
+    cues = ctx.cues
+    near = after[:70]
+    hit = cues.first("reference", near)
+    if hit is None:  # 'so với kế hoạch 10/16 chỉ tiêu', 'vượt chỉ tiêu Đại hội 6,4%': printed just before
+        hit = cues.last("reference", before[-30:])
+    if hit is None:
+        if kind == "change" and cues.first("period", before[-40:] + " " + near[:12]) and \
+                cues.first("period", before[-40:] + " " + near[:12])[0].value == "yearly":
+            return "previous_year", "", "", "a yearly growth rate is measured against the year before"
+        return "", "", "", ""
+    c, mt = hit
+    code, period = c.value, ""
+    if mt.lastindex:
+        period = mt.group(1)
+        year = _figure_year(m, ctx)
+        code = "previous_year" if year and int(period) == year - 1 else "base_period"
+    elif code == "previous_term":
+        span = re.match(r"\s*((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})", near[mt.end():])
+        period = f"{span.group(1)}/{span.group(2)}" if span else ""
+    elif code == "base_period":
+        y = re.search(r"(?:19|20)\d{2}", near[mt.end():mt.end() + 25])
+        period = y.group(0) if y else ""
+    owner = ""
+    if code in ("plan", "estimate", "quota"):
+        o = cues.first("reference_owner", near[mt.end():mt.end() + 30])
+        owner = o[0].value if o else ""
+    return code, owner, period, f'"{mt.group(0)}"' + (f" ({owner})" if owner else "")
+
+
+def _figure_year(m: Mention, ctx: Context) -> int | None:
+    b = period_bounds(m.period) if m.period else None
+    if b:
+        return int(b[1][:4])
+    return ctx.frame.year
+
+
+def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: str, unit: str,
+                 ctx: Context) -> tuple[str, str, str, str, str]:
+    """period_start, period_end, period_basis, period_text and the words behind them.
+
+    Printed period words win; then 'đến nay' (the publication month), half a term, a yearly average or
+    'nhiệm kỳ' (the frame's term); then the kind of indicator: a level is dated at publication, anything
+    else covers the frame (a congress's term, a midterm's first half, the year reported)."""
+    f, cues = ctx.frame, ctx.cues
+    bounds = period_bounds(m.period) if m.period else None
+    if bounds:
+        return bounds[0], bounds[1], "stated", m.period, f'"{m.period}"'
+    before = fold(text[clause[0]:m.start])
+    whole_before = fold(text[sent[0]:m.start])
+    target_year = re.search(r"(?:đến|tới|by)\s+(?:năm\s+)?((?:19|20)\d{2})", whole_before, re.I)
+    if target_year and (f.year is None or int(target_year.group(1)) > f.year):
+        y = target_year.group(1)
+        if kind in ("level", "share", "") or not f.new_term():
+            return y, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+        s, e = f.new_term()
+        return s, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+    near = before[-60:] + " " + fold(text[m.end:clause[1]])[:20]
+    found = {c.value: mt.group(0) for c, mt in reversed(cues.all("period", near))}
+    if "/năm" in unit:
+        found.setdefault("yearly", "/năm")
+    if "now" in found and f.month:
+        return f.month, f.month, "inferred", found["now"], f'"{found["now"]}" = the publication month'
+    if "half_term" in found and f.first_half():
+        s, e = f.first_half()
+        return s, e, "inferred", found["half_term"], f'"{found["half_term"]}" = the first half of the term'
+    span = None
+    if figure_type == "target":
+        span, what = f.new_term(), "the new term"
+    elif f.kind == "midterm":
+        span, what = f.first_half(), "the first half of the term (a midterm review)"
+    elif f.kind == "congress" or "term" in found:
+        span, what = f.completed_term(), "the term the congress closes"
+    words = found.get("yearly") or found.get("term")
+    if words and span:
+        return span[0], span[1], "inferred", words, f'"{words}" = {what} ({f.why})'
+    if kind in NOW_KINDS and f.month:
+        return f.month, f.month, "inferred", "", "a level, dated at publication"
+    if span:
+        return span[0], span[1], "inferred", "", f"{what} ({f.why})"
+    if f.year:
+        y = str(f.year - 1) if f.kind == "year_review" or (len(f.published) >= 7 and int(f.published[5:7]) <= 3) \
+            else str(f.year)
+        return y, y, "inferred", "", "the year the article reports on"
+    return "", "", "", "", ""
 
 
 def value_cells(m: Mention) -> tuple[str, str]:
@@ -215,17 +476,6 @@ def _cell(printed: str, value: float | None) -> str:
     except NumberError:
         pass
     return format_number(value) if value is not None else printed
-
-
-def guess_reference(after: str) -> tuple[str, str]:
-    """reference (and reference_period) from the words printed after a figure, within its clause."""
-    near = fold(after)[:60].lower()
-    for pattern, code in REFERENCES:
-        m = re.search(pattern, near)
-        if m and not re.search(r"\d", near[:m.start()]):  # not past the next figure
-            year = re.search(r"(?:19|20)\d{2}", m.group(0)) if code == "previous_year" else None
-            return code, year.group(0) if year else ""
-    return "", ""
 
 
 def excerpt(text: str, m: Mention, limit: int = EXCERPT_MAX, sentences=None) -> str:
