@@ -435,6 +435,9 @@ def period_bounds(period: str) -> tuple[str, str] | None:
     if (m := re.fullmatch(r"nhiệm kỳ (\d{4}) ?[-–] ?(\d{4})", p)) and int(m.group(2)) - int(m.group(1)) == 5:
         return str(int(m.group(1)) + 1), m.group(2)
     if m := re.fullmatch(r"(?:giai đoạn|kế hoạch 5 năm|5 năm) (\d{4}) ?[-–] ?(\d{4})", p):
+        y1, y2 = int(m.group(1)), int(m.group(2))
+        if y2 - y1 == 5 and y1 % 5 == 0:  # 'giai đoạn 2020 - 2025' spans a congress term: its plan years
+            return str(y1 + 1), m.group(2)
         return m.group(1), m.group(2)
     return None
 

@@ -27,7 +27,7 @@ from .cues import Cues, load_cues
 from .mentions import Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
-from .ranking import IndicatorRanker
+from .ranking import IndicatorRanker, dimension
 from .localities import Places
 from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, QUALIFIER_SYNONYMS, SLUG
 from .texts import fold, read_text
@@ -59,7 +59,7 @@ class Scaffold:
 
 def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, texts=None, title: str | None = None,
                 publisher: str = "", url: str = "", published: str | None = None,
-                annotator: str | None = None, language: str = "vi") -> Scaffold:
+                annotator: str | None = None, language: str | None = None) -> Scaffold:
     """Add the article's row to articles.csv and write its pre-filled annotation file."""
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     text_path = Path(text_path)
@@ -110,9 +110,13 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
                      f"`validate --texts {texts_dir}` can check the evidence")
 
     annotator = annotator or _login()
+    if language is None:
+        language = text_language(text)
+        if language != "vi":
+            notes.append(f"the text reads as {language}: its numbers were read the English way (99.91, 245,000)")
     mentions = [m for m in find_mentions(text, language=language) if m.kind == "figure"]
     sentences = sentence_spans(text)
-    context = build_context(text, published or "", data_dir, locs.frame, language)
+    context = build_context(text, published or "", data_dir, locs.frame, language, locality_id)
     rows = [prefill(text, m, locality_id, annotator, sentences, context) for m in mentions]
     missing = sorted({name for name in context.places.unknown} if context.places else set())
     for name in missing:
@@ -123,14 +127,15 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
            "notes": f"Added by new-article ({'; '.join(guessed)}): check them." if guessed else ""}
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8-sig", newline="") as f:  # "x": never overwrite, even in a race
-        writer = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     append_row(articles_file, row)
     return Scaffold(article_id, articles_file, target, rows, notes)
 
 
-def build_context(text: str, published: str, data_dir: Path, localities, language: str = "vi") -> Context:
+def build_context(text: str, published: str, data_dir: Path, localities, language: str = "vi",
+                  locality_id: str = "") -> Context:
     """The article's frame, the cues of its language, the indicator ranker (codebook and annotated figures)
     and the gazetteer's names."""
     cues = Cues(load_cues(data_dir), language)
@@ -140,8 +145,31 @@ def build_context(text: str, published: str, data_dir: Path, localities, languag
         raw = read_table(path, ANNOTATIONS)
         if raw.readable:
             annotated += raw.frame[["metric_id", "evidence"]].to_dict("records")
-    return Context(article_frame(text, published, cues), cues, IndicatorRanker(metrics, annotated),
-                   {m["metric_id"]: m["kind"] for m in metrics}, Places(localities, published), language)
+    frame = article_frame(text, published, cues)
+    frame.founded = founded_month(localities, locality_id, published)
+    kinds = {m["metric_id"]: m["kind"] for m in metrics}
+    kinds.update({"_category:" + m["metric_id"]: m["category"] for m in metrics})
+    return Context(frame, cues, IndicatorRanker(metrics, annotated), kinds, Places(localities, published), language,
+                   units={m["metric_id"]: m["unit"] for m in metrics})
+
+
+def founded_month(localities, locality_id: str, published: str) -> str:
+    """The month a unit was formed when that is within the year before publication: a new ward's area and
+    population are those of the act that formed it."""
+    rows = localities[localities["locality_id"] == locality_id]
+    start = rows["valid_from"].iloc[0] if len(rows) else ""
+    if not start or not published or start[:7] > published[:7]:
+        return ""
+    if int(published[:4]) * 12 + int((published[5:7] or "12")) - (int(start[:4]) * 12 + int(start[5:7] or "1")) > 12:
+        return ""
+    return start[:7]
+
+
+def text_language(text: str) -> str:
+    """'vi' when the words carry Vietnamese diacritics, else 'en': a page's language decides how its numbers read."""
+    letters = re.findall(r"[^\W\d_]", _HEADER.sub("", text, count=1)[:4000])
+    marked = sum(1 for ch in letters if ch.lower() in "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+    return "vi" if letters and marked / len(letters) > 0.03 else "en"
 
 
 def _readable(path: Path, table):
@@ -195,6 +223,7 @@ class Frame:
     kind: str = ""  # congress, midterm, resolution, year_review or ''
     term: tuple[int, int] | None = None  # the term the article looks at (2025, 2030): plan years 2026–2030
     why: str = ""
+    founded: str = ""  # the month the article's unit was formed, when that is within the year before publication
 
     @property
     def year(self) -> int | None:
@@ -226,7 +255,8 @@ class Frame:
 def article_frame(text: str, published: str, cues: Cues) -> Frame:
     """The article's kind and term, from its headline and opening lines (see data/cues.csv, field 'frame')."""
     body = _HEADER.sub("", text, count=1)
-    head = fold(body[:1500])
+    paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+    head = fold(" ".join(paragraphs[:3])[:1200])
     year = int(published[:4]) if published[:4].isdigit() else None
     term, why = None, ""
     for m in re.finditer(r"(?:nhiệm\s+kỳ|term)\s+((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})", head, re.I):
@@ -265,6 +295,8 @@ class Context:
     kinds: dict[str, str] = field(default_factory=dict)  # metric_id -> kind
     places: "Places | None" = None
     language: str = "vi"
+    current_metric: str = ""
+    units: dict[str, str] = field(default_factory=dict)  # metric_id -> canonical unit
 
 
 def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=None, context: Context | None = None) -> dict:
@@ -301,8 +333,13 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
             metric_id = ranked[0].metric_id
             suggested = "; ".join(r.metric_id for r in ranked[1:3] if r.score > 0)
             kind = ctx.kinds.get(metric_id, "")
+            ctx.current_metric = metric_id
             shared = ", ".join(f'"{w}"' for w in ranked[0].why)
             why.append(f"indicator: {shared or 'unit only'} ~ {metric_id}")
+
+    unit, unit_why = per_unit(unit, kind, metric_id, before, near_after, ctx)
+    if unit_why:
+        why.append(f"unit: {unit_why}")
 
     # reference, and the base year a comparison names
     reference, owner, reference_period, ref_why = guess_reference_full(near_after, before, kind, ctx, m)
@@ -338,7 +375,21 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
         "reference": reference, "reference_owner": owner, "reference_period": reference_period,
         "evidence": excerpt(text, m, sentences=sentences), "flag": "", "annotator": annotator, "note": "",
         "suggested": suggested, "why": "; ".join(why),
+        "metric_candidates": [metric_id] + [x for x in suggested.split("; ") if x] if metric_id else [],
     }
+
+
+def per_unit(unit: str, kind: str, metric_id: str, before: str, after: str, ctx: Context) -> tuple[str, str]:
+    """The unit with what reporting leaves implicit: a yearly average of a flow or a growth rate is per year
+    ('tăng bình quân hằng năm 12%' is 12%/năm); an income per head is per person per year."""
+    canonical = ctx.units.get(metric_id, "")
+    if unit and canonical.endswith("/người/năm") and dimension(unit) == "money" and "/người" not in unit:
+        return re.sub(r"/năm$", "", unit) + "/người/năm", f'"{canonical}" is per person per year'
+    if unit and not unit.endswith("/năm") and kind in ("flow", "change"):
+        hit = ctx.cues.last("period", before[-45:])
+        if hit and hit[0].value == "yearly":
+            return unit + "/năm", f'"{hit[1].group(0)}"'
+    return unit, ""
 
 
 def _until_next_figure(after: str) -> str:
@@ -415,11 +466,23 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
     else covers the frame (a congress's term, a midterm's first half, the year reported)."""
     f, cues = ctx.frame, ctx.cues
     bounds = period_bounds(m.period) if m.period else None
+    if bounds and figure_type == "result" and f.month and bounds[0] > f.month:
+        bounds = None  # a result cannot cover a term not yet begun: 'Đại hội … nhiệm kỳ 2025 - 2030' names the congress
     if bounds:
         return bounds[0], bounds[1], "stated", m.period, f'"{m.period}"'
     before = fold(text[clause[0]:m.start])
-    whole_before = fold(text[sent[0]:m.start])
-    target_year = re.search(r"(?:đến|tới|by)\s+(?:năm\s+)?((?:19|20)\d{2})", whole_before, re.I)
+    month = re.search(r"(?:đến|tính đến)\s+(?:cuối\s+)?tháng\s+(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})", before, re.I)
+    if month and 1 <= int(month.group(1)) <= 12:
+        iso = f"{month.group(2)}-{int(month.group(1)):02d}"
+        return iso, iso, "stated", month.group(0), f'"{month.group(0)}"'
+    target_year = re.search(r"(?:đến|tới|by)\s+(?:cuối\s+)?(?:năm\s+)?((?:19|20)\d{2})", before, re.I)
+    if target_year and f.year and int(target_year.group(1)) <= f.year and kind in ("level", "share", ""):
+        y = target_year.group(1)
+        if "cuối" in target_year.group(0):
+            return f"{y}-12", f"{y}-12", "stated", target_year.group(0), f'"{target_year.group(0)}"'
+        return y, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+    if kind in NOW_KINDS and f.founded and ctx.kinds.get("_category:" + ctx.current_metric, "") == "administration":
+        return f.founded, f.founded, "inferred", "", f"a size of the unit formed in {f.founded}"
     if target_year and (f.year is None or int(target_year.group(1)) > f.year):
         y = target_year.group(1)
         if kind in ("level", "share", "") or not f.new_term():
