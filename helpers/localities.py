@@ -72,7 +72,7 @@ class Places:
         self.published = published
         kinds = "|".join(re.escape(k) for k in sorted(KIND_WORDS, key=len, reverse=True))
         cap = "A-ZĐÀ-ỸẠ-Ỹ"
-        self.pattern = re.compile(rf"(?<!\w)({kinds})\s+((?:[{cap}][\w]*)(?:\s+[{cap}][\w]*){{0,3}})", re.IGNORECASE)
+        self.pattern = re.compile(rf"(?<!\w)((?i:{kinds}))\s+((?:[{cap}][\w]*)(?:\s+[{cap}][\w]*){{0,3}})")
         self.cap = re.compile(rf"[{cap}]")
         self.unknown: set[str] = set()
 

@@ -213,7 +213,7 @@ _COMMON_CAPITALS = {"Đảng", "Bác", "Nhà", "Tết"}
 
 # The header a stored article text may open with: 'key: value' lines (title, url, published, publisher),
 # then a blank line.
-_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
+_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author|date|language)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
 
 
 def find_mentions(text: str, language: str = "vi") -> list[Mention]:

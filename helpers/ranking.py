@@ -63,8 +63,10 @@ class IndicatorRanker:
     def __init__(self, metrics: list[dict], annotated: list[dict] = ()):
         self.meta = {m["metric_id"]: m for m in metrics}
         docs: dict[str, list[str]] = {}
+        self.text: dict[str, str] = {}
         for m in metrics:
             text = " ".join(m.get(k, "") for k in ("label_vi", "label_en", "definition_vi", "definition_en", "example"))
+            self.text[m["metric_id"]] = text.lower()
             docs[m["metric_id"]] = terms(words(text))
         self.uses = Counter()
         for r in annotated:
@@ -94,6 +96,7 @@ class IndicatorRanker:
     def rank(self, before: str, after: str, unit: str = "", kinds: set[str] | None = None) -> list[Ranked]:
         q = self.query(before, after)
         dim = dimension(unit)
+        noun = (unit or "").lower().removesuffix("/năm").strip()
         out = []
         for mid, doc in self.docs.items():
             meta = self.meta[mid]
@@ -110,6 +113,8 @@ class IndicatorRanker:
                     parts.append((s, t))
             if kinds and meta.get("kind") in kinds:
                 score *= 1.5
+            if dim == "count" and noun and (meta.get("unit") == noun or noun in self.text[mid]):
+                score *= 1.3  # counted in the noun it is printed with: 41 tổ chức, 1.100 đảng viên
             score += 0.05 * math.log1p(self.uses[mid])  # ties go to indicators analysts use often
             out.append(Ranked(mid, score, [t for _, t in sorted(parts, reverse=True)[:3]]))
         out.sort(key=lambda r: (-r.score, r.metric_id))

@@ -468,6 +468,8 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
     bounds = period_bounds(m.period) if m.period else None
     if bounds and figure_type == "result" and f.month and bounds[0] > f.month:
         bounds = None  # a result cannot cover a term not yet begun: 'Đại hội … nhiệm kỳ 2025 - 2030' names the congress
+    if bounds and figure_type == "target" and m.period.lower() not in fold(text[clause[0]:clause[1]]).lower():
+        bounds = None  # a year printed in another clause of a resolution's list dates that clause only
     if bounds:
         return bounds[0], bounds[1], "stated", m.period, f'"{m.period}"'
     before = fold(text[clause[0]:m.start])
@@ -481,8 +483,7 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
         if "cuối" in target_year.group(0):
             return f"{y}-12", f"{y}-12", "stated", target_year.group(0), f'"{target_year.group(0)}"'
         return y, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
-    if kind in NOW_KINDS and f.founded and ctx.kinds.get("_category:" + ctx.current_metric, "") == "administration":
-        return f.founded, f.founded, "inferred", "", f"a size of the unit formed in {f.founded}"
+
     if target_year and (f.year is None or int(target_year.group(1)) > f.year):
         y = target_year.group(1)
         if kind in ("level", "share", "") or not f.new_term():
@@ -495,6 +496,9 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
         found.setdefault("yearly", "/năm")
     if "now" in found and f.month:
         return f.month, f.month, "inferred", found["now"], f'"{found["now"]}" = the publication month'
+    if kind in NOW_KINDS and figure_type == "result" and f.founded and \
+            ctx.kinds.get("_category:" + ctx.current_metric, "") == "administration":
+        return f.founded, f.founded, "inferred", "", f"the size of a unit formed in {f.founded}"
     if "half_term" in found and f.first_half():
         s, e = f.first_half()
         return s, e, "inferred", found["half_term"], f'"{found["half_term"]}" = the first half of the term'
@@ -508,12 +512,12 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
     words = found.get("yearly") or found.get("term")
     if words and span:
         return span[0], span[1], "inferred", words, f'"{words}" = {what} ({f.why})'
-    if kind in NOW_KINDS and f.month:
+    if kind in NOW_KINDS and f.month and figure_type == "result":
         return f.month, f.month, "inferred", "", "a level, dated at publication"
     if span:
         return span[0], span[1], "inferred", "", f"{what} ({f.why})"
     if f.year:
-        y = str(f.year - 1) if f.kind == "year_review" or (len(f.published) >= 7 and int(f.published[5:7]) <= 3) \
+        y = str(f.year - 1) if f.kind == "year_review" or (len(f.published) >= 7 and int(f.published[5:7]) <= 6) \
             else str(f.year)
         return y, y, "inferred", "", "the year the article reports on"
     return "", "", "", "", ""
