@@ -109,7 +109,7 @@ def cmd_validate(args) -> int:
     if args.texts:
         from .mentions import coverage_all, render_coverage
 
-        print(render_coverage(coverage_all(data_dir, args.texts)))
+        print(render_coverage(coverage_all(data_dir, args.texts, report.problems)))
         print()
     print(report.render(args.texts))
     return 1 if failed else 0

@@ -194,15 +194,32 @@ def first_line(text: str) -> str:
 
 
 def dateline(text: str) -> tuple[str, str]:
-    """The publication date printed near the top ('08:18 02/08/2023' -> 2023-08-02), and its line."""
-    for line in text.splitlines()[:12]:
-        m = re.search(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d{2})(?!\d)", line)
-        if m:
-            d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    """The publication date printed at the very top ('08:18 02/08/2023' -> 2023-08-02), and its line.
+
+    Only a dateline counts: an ISO 'published:' header line, or one of the first lines holding little but a
+    date, a time and a weekday. A date inside a sentence (a founding, a resolution, a meeting) is not the
+    publication date, so the body is never searched."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:6]
+    for line in lines:
+        iso = re.match(r"\s*(?:published|date)\s*:\s*((?:19|20)\d{2}-\d{2}-\d{2})\b", line, re.I)
+        if iso:
             try:
-                return parse_partial_date(f"{y}-{mo:02d}-{d:02d}").text, fold(line)
+                return parse_partial_date(iso.group(1)).text, fold(line)
             except PeriodError:
                 continue
+        m = re.search(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d{2})(?!\d)", line)
+        if not m:
+            continue
+        rest = line[:m.start()] + line[m.end():]
+        rest = re.sub(r"\d{1,2}[:h]\d{2}(?::\d{2})?|GMT\s*[+-]?\d+|(?i:thứ\s+\w+|chủ\s+nhật|ngày|cập nhật)|[|,\-–:()]",
+                      " ", rest)
+        if len(rest.split()) > 1:  # a sentence that happens to hold a date
+            continue
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            return parse_partial_date(f"{y}-{mo:02d}-{d:02d}").text, fold(line)
+        except PeriodError:
+            continue
     return "", ""
 
 
@@ -312,7 +329,7 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
     if m.unit and m.unit[0] != "%" and after.lower().startswith(m.unit.lower()):  # '21/21 chỉ tiêu': the unit
         after = after[len(m.unit):]
     near_after = _until_next_figure(after)
-    low, high = value_cells(m)
+    low, high = value_cells(m, "." if ctx.language == "en" else ",")
     unit = m.unit
     if re.match(r"\s*%?\s*/\s*năm", text[m.end:m.end + 8]) and unit == "%":  # '11%/ năm'
         unit = "%/năm"
@@ -523,7 +540,7 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
     return "", "", "", "", ""
 
 
-def value_cells(m: Mention) -> tuple[str, str]:
+def value_cells(m: Mention, decimal: str = ",") -> tuple[str, str]:
     """value and value_high as the validator reads them: as printed when that is unambiguous
     (`9,77`, `12/12`, `11 tỷ 708 triệu`), else rewritten (`7.210` -> 7210, `361,503` -> 361,5030)."""
     printed = re.sub(r"\s*%$", "", fold(m.text))
@@ -532,17 +549,22 @@ def value_cells(m: Mention) -> tuple[str, str]:
     parts = re.split(r"\s*(?:–|—|-|đến|tới)\s*", printed) if m.value_high is not None else [printed]
     if m.unit.split(" ")[0] in ("nghìn", "ngàn", "triệu", "tỷ", "tỉ"):  # 361,503 tỷ đồng: the multiplier is the unit's
         parts = [re.sub(r"\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)$", "", p) for p in parts]
-    cells = [_cell(p.rstrip("%").strip(), v) for p, v in zip(parts, (m.value, m.value_high))]
+    cells = [_cell(p.rstrip("%").strip(), v, decimal) for p, v in zip(parts, (m.value, m.value_high))]
     return cells[0], cells[1] if len(cells) > 1 else ""
 
 
-def _cell(printed: str, value: float | None) -> str:
+def _cell(printed: str, value: float | None, decimal: str = ",") -> str:
+    """The cell as printed when the validator reads it back to the same value, else rewritten. An English
+    page's cells are read the English way (its article row says language en), so they are written so."""
     try:
-        if value is not None and abs(parse_amount(printed).value - value) < 1e-9 * max(1.0, abs(value)):
+        read = parse_amount(printed, decimal=decimal if decimal == "." else None).value
+        if value is not None and abs(read - value) < 1e-9 * max(1.0, abs(value)):
             return printed
     except NumberError:
         pass
-    return format_number(value) if value is not None else printed
+    if value is None:
+        return printed
+    return format_number(value).replace(",", ".") if decimal == "." else format_number(value)
 
 
 def excerpt(text: str, m: Mention, limit: int = EXCERPT_MAX, sentences=None) -> str:
