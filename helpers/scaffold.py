@@ -410,8 +410,8 @@ def per_unit(unit: str, kind: str, metric_id: str, before: str, after: str, ctx:
 
 
 def _until_next_figure(after: str) -> str:
-    """The words after a figure up to the next number: what they say is about this figure."""
-    m = re.search(r"\d", after)
+    """The words after a figure up to the next number (a year aside): what they say is about this figure."""
+    m = re.search(r"(?<!\d)(?!(?:19|20)\d{2}(?!\d))\d", after)
     return after[:m.start()] if m else after
 
 
