@@ -71,9 +71,7 @@ class Places:
             self.by_name.setdefault(key, []).append(r)
         self.published = published
         kinds = "|".join(re.escape(k) for k in sorted(KIND_WORDS, key=len, reverse=True))
-        cap = "A-ZĐÀ-ỸẠ-Ỹ"
-        self.pattern = re.compile(rf"(?<!\w)((?i:{kinds}))\s+((?:[{cap}][\w]*)(?:\s+[{cap}][\w]*){{0,3}})")
-        self.cap = re.compile(rf"[{cap}]")
+        self.pattern = re.compile(rf"(?<!\w)((?i:{kinds}))\s+(\w+(?:\s+\w+){{0,3}})")
         self.unknown: set[str] = set()
 
     def find(self, kind: str, name: str) -> str | None:
@@ -89,9 +87,13 @@ class Places:
     def named_before(self, text: str, start: int, pos: int) -> tuple[str, str] | None:
         last = None
         for m in self.pattern.finditer(text, start, pos):
-            if not self.cap.match(m.group(2)):
+            words = []
+            for w in m.group(2).split():  # a name is its capitalised words: 'Quận Hải An đã' -> Hải An
+                if not w[0].isupper():
+                    break
+                words.append(w)
+            if not words:
                 continue
-            words = m.group(2).split()
             for n in range(len(words), 0, -1):  # 'phường Thành Tô quận Hải An': the longest name known
                 found = self.find(m.group(1), " ".join(words[:n]))
                 if found:

@@ -1,13 +1,22 @@
 """A new article in minutes: its row in articles.csv and a pre-filled annotation file.
 
 `new_article()` runs the figure finder (helpers.mentions) on the article text and writes
-`data/annotations/<article_id>.csv` with one row per figure mention: the evidence excerpt
-(verbatim, so the evidence check passes), the value as the validator reads it, the unit,
-qualifier, period and reference the words around the figure suggest, and the locality given.
-`metric_id` is left empty on purpose: choosing the indicator is the annotator's judgement, and
-until it is filled `validate` reports the row as a 'required' error. Rows the annotator does not
-want are deleted. Nothing of the article text is copied except those excerpts; the text stays
-where it is and articles.csv names its file.
+`data/annotations/<article_id>.csv` with one row per figure mention, every cell suggested so that an
+annotator confirms rather than types:
+
+- metric_id: the best indicator of helpers.ranking (the codebook's labels, definitions and examples and the
+  evidence of the figures already annotated), the next two in `suggested`;
+- figure_type, reference and reference_owner, the period and the unit's per-year or per-head: from the
+  words of reporting in data/cues.csv (phấn đấu, dự toán, đến nay, hằng năm, so với …) and the article's
+  frame (a congress closes one term and sets targets for the next; a midterm review covers the first half;
+  a level is dated at publication, a new unit's size at its founding);
+- locality_id: the unit named before the figure in its sentence, when the gazetteer holds it (a unit it
+  lacks is proposed for `add-locality` in the notes);
+- `why`: the printed words behind each choice.
+
+An English page (language detected from its diacritics) is read with English numbers and words. Without
+--published the date comes only from a dateline at the very top, never from the body. Nothing of the
+article text is copied except the excerpts.
 
 Refusals (bad id, unknown locality, an article or file that already exists) raise
 ScaffoldError and change nothing; an existing annotation file is never overwritten.

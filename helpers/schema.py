@@ -246,6 +246,9 @@ ANNOTATIONS = Table("annotations", "data/annotations/<article_id>.csv", "One fil
     Field("why", "text", "Written by `new-article`: the printed words behind each pre-filled choice ('target: \"phấn đấu\"; period: \"năm 2025\"'), so it can be confirmed in seconds."),
 ))
 
+# Columns `new-article` writes for the annotator (its alternatives and reasons); a file may keep or drop them.
+SCAFFOLD_COLUMNS = ("suggested", "why")
+
 SUCCESSIONS = Table("successions", "data/successions.csv", "The crosswalk across reorganisations: one row per (predecessor, successor) pair. A unit split between several new units has several rows, each `part`.", (
     Field("predecessor_id", "ref", "The unit that ended.", True, ref="localities"),
     Field("successor_id", "ref", "A unit that took over all or part of it.", True, ref="localities"),
