@@ -109,7 +109,7 @@ def cmd_validate(args) -> int:
     if args.texts:
         from .mentions import coverage_all, render_coverage
 
-        print(render_coverage(coverage_all(data_dir, args.texts)))
+        print(render_coverage(coverage_all(data_dir, args.texts, report.problems)))
         print()
     print(report.render(args.texts))
     return 1 if failed else 0
@@ -199,17 +199,15 @@ def cmd_new_article(args) -> int:
             print(f"fix: {exc.fix}", file=sys.stderr)
         return 1
     print(f"Added '{made.article_id}' to {made.articles_file} (text_file: {Path(args.article).name}).")
-    print(f"Wrote {made.annotation_file}: {len(made.rows)} rows, one per figure mention, with evidence, value, unit, "
-          "qualifier and period suggested.")
+    print(f"Wrote {made.annotation_file}: {len(made.rows)} rows, one per figure mention, every cell suggested: "
+          "indicator (metric_id, the next two in 'suggested'), figure type, value, unit, qualifier, period, reference, "
+          "locality; the words behind each choice are in 'why'.")
     for note in made.notes:
         print(f"  note: {note}")
     print("Next:\n"
-          "  1. Open the file; for each figure you keep choose metric_id (data/metrics.csv) and delete the other rows.\n"
-          "  2. Check locality_id, figure_type, unit and period_start/period_end of every row you keep.\n"
-          "  3. Run `python -m helpers validate --texts DIR`, then `make run`.\n"
-          "Until you fill them in, validate reports 'required' errors for metric_id (every row) and for\n"
-          "period_start/period_end where the text printed no period, and 'bad_unit' where the suggested unit is not\n"
-          "in the codebook: that is expected.\n"
+          "  1. Open the file; delete the rows you leave out; for each row you keep read 'why' and confirm or correct\n"
+          "     metric_id (or take one of 'suggested'), figure_type, unit, period and reference.\n"
+          "  2. Run `python -m helpers validate --texts DIR`, then `make run`. Coverage counts only rows without errors.\n"
           "The annotation guide is docs/annotating.md.")
     return 0
 

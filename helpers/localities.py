@@ -62,3 +62,60 @@ def gazetteer_names(lang: str = "vi", data_dir=None) -> dict[str, str]:
     if data_dir is None:
         names.update(_LOADED_NAMES[lang])
     return names
+
+
+# The kind words an article prints before a unit's name, and the levels they name.
+KIND_WORDS = {"phường": ("ward",), "xã": ("commune",), "thị trấn": ("township",), "đặc khu": ("special_zone",),
+              "quận": ("urban_district",), "huyện": ("rural_district",), "thị xã": ("town",),
+              "thành phố": ("provincial_city", "municipality"), "tp.": ("provincial_city", "municipality"),
+              "tp": ("provincial_city", "municipality"), "tỉnh": ("province",)}
+
+
+class Places:
+    """Units named in a text ('phường Thành Tô', 'quận Hải An'), found in the gazetteer by kind word and name.
+
+    `named_before(text, start, pos)` is the last unit named in text[start:pos] as (locality_id, words), the id
+    empty when the gazetteer lacks the unit; such names gather in `unknown`, to be proposed for add-locality."""
+
+    def __init__(self, localities, published: str = ""):
+        import re
+        import unicodedata
+
+        self._re = re
+        self.by_name: dict[tuple[str, str], list[dict]] = {}
+        for r in (localities.to_dict("records") if hasattr(localities, "to_dict") else localities):
+            key = (r["level"], unicodedata.normalize("NFC", r["name"]).lower())
+            self.by_name.setdefault(key, []).append(r)
+        self.published = published
+        kinds = "|".join(re.escape(k) for k in sorted(KIND_WORDS, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)((?i:{kinds}))\s+(\w+(?:\s+\w+){{0,3}})")
+        self.unknown: set[str] = set()
+
+    def find(self, kind: str, name: str) -> str | None:
+        """The id of the unit of that kind word and name valid at publication ('' when several and none is)."""
+        hits = [r for level in KIND_WORDS[kind.lower()] for r in self.by_name.get((level, name.lower()), [])]
+        if not hits:
+            return None
+        valid = [r for r in hits if (not r.get("valid_to") or r["valid_to"] >= self.published[:10])
+                 and (not r.get("valid_from") or r["valid_from"][:7] <= (self.published[:7] or "9999"))]
+        pick = valid or hits
+        return pick[0]["locality_id"] if len(pick) == 1 else pick[-1]["locality_id"]
+
+    def named_before(self, text: str, start: int, pos: int) -> tuple[str, str] | None:
+        last = None
+        for m in self.pattern.finditer(text, start, pos):
+            words = []
+            for w in m.group(2).split():  # a name is its capitalised words: 'Quận Hải An đã' -> Hải An
+                if not w[0].isupper():
+                    break
+                words.append(w)
+            if not words:
+                continue
+            for n in range(len(words), 0, -1):  # 'phường Thành Tô quận Hải An': the longest name known
+                found = self.find(m.group(1), " ".join(words[:n]))
+                if found:
+                    last = (found, f"{m.group(1)} {' '.join(words[:n])}")
+                    break
+            else:
+                self.unknown.add(f"{m.group(1).capitalize()} {' '.join(words[:2])}")
+        return last

@@ -24,6 +24,7 @@ are not found: the finder reads digits, so the annotator still reads the text.
 from __future__ import annotations
 
 import bisect
+import contextvars
 import math
 import re
 import unicodedata
@@ -216,6 +217,11 @@ _CONTEXT_RULES: list[_Rule] = [
     _rule(rf"(?i)trung ương\s+(\d+(?:\s*,\s*\d+)*){_NOT_MORE}", "congress_number"),
     _rule(r"(?i)lần thứ\s+(\d+)", "ordinal"),
     _rule(r"(?m)^[ \t]*(\d{1,2})[.)][ \t]", "ordinal"),
+    # a span of days in one month: 'các ngày 10 - 12/8', 'từ ngày 10 đến 12/8/2025'
+    _rule(r"(?i)(?:ngày|hôm)\s+(\d{1,2}\s*(?:[-–]|đến)\s*\d{1,2}/\d{1,2}(?:/(?:19|20)\d{2})?)(?![\d/])", "date"),
+    # a numbered unit's name, capitalised: 'Quân khu 3', 'Sư đoàn 312', 'Vùng 1 Hải quân', 'Khu phố 4'
+    _rule(r"(?:Quân khu|Quân đoàn|Sư đoàn|Lữ đoàn|Trung đoàn|Tiểu đoàn|Binh đoàn|Vùng|Khu phố|Tổ dân phố|Tổ|Khối"
+          r"|Ấp|Thôn|Xóm|Đội|Cụm|Khu)\s+(\d+)(?![\d.,/%])", "name"),
     # weekdays: sáng thứ 2, thứ 7 hàng tuần
     _rule(r"(?i)(?:sáng|chiều|tối|trưa|ngày|vào|các|mỗi)\s+thứ\s+([2-7])(?!\d)", "date"),
     _rule(r"(?i)thứ\s+([2-7])\s+(?:hàng |hằng )?tuần", "date"),
@@ -243,12 +249,31 @@ _COMMON_CAPITALS = {"Đảng", "Bác", "Nhà", "Tết"}
 
 # The header a stored article text may open with: 'key: value' lines (title, url, published, publisher),
 # then a blank line.
-_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
+_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author|date|language)[ \t]*:[^\n]*\n)+", re.IGNORECASE)
 
 
-def find_mentions(text: str, units: Units | None = None) -> list[Mention]:
+# The decimal mark of the page being read: ',' in Vietnamese, '.' on an English page.
+_DECIMAL = contextvars.ContextVar("decimal", default=",")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_EN_RULES: list[_Rule] = [
+    _rule(rf"(?:{_MONTHS})\s+(\d{{1,2}})(?!\d)", "date"),
+    _rule(rf"(?<!\d)(\d{{1,2}})\s+(?:{_MONTHS})", "date"),
+]
+
+
+def find_mentions(text: str, units: Units | None = None, language: str = "vi") -> list[Mention]:
     """Every number printed in `text` (NFC), as mentions in reading order; units are suggested from the
-    units table `units` (default: the project's data/units.csv)."""
+    units table `units` (default: the project's data/units.csv); `language` 'en' reads an English page:
+    99.91 and 245,000, English unit words and qualifiers (data/cues.csv), month names."""
+    token = _DECIMAL.set("." if language == "en" else ",")
+    try:
+        found = _find(text, language, units)
+    finally:
+        _DECIMAL.reset(token)
+    return found
+
+
+def _find(text: str, language: str, units: Units | None = None) -> list[Mention]:
     words = unit_words(units)
     original = unicodedata.normalize("NFC", text)
     text = _plain_spaces(original)
@@ -263,7 +288,7 @@ def find_mentions(text: str, units: Units | None = None) -> list[Mention]:
     if header:  # a stored page's 'title: … / url: … / published: …' lines are no part of the article
         taken.append((0, header.end()))
 
-    for rule in _CONTEXT_RULES:
+    for rule in (_EN_RULES if language == "en" else []) + _CONTEXT_RULES:
         for m in rule.pattern.finditer(text):
             s, e = m.span(1)
             if rule.needs in m.group(1) and free(s, e):
@@ -283,8 +308,30 @@ def find_mentions(text: str, units: Units | None = None) -> list[Mention]:
             pos = max(pos, e)
         pos = max(pos, m.end())
     found.sort(key=lambda t: t[0])
-    return [replace(_mention(text, sentences, s, e, kind, info, words), text=original[s:e])
-            for s, e, kind, info in found]
+    out = [replace(_mention(text, sentences, s, e, kind, info, words), text=original[s:e])
+           for s, e, kind, info in found]
+    return [_english(text, m) for m in out] if language == "en" else out
+
+
+def _english(text: str, m: Mention) -> Mention:
+    """An English page's unit and qualifier, from the words of data/cues.csv."""
+    if m.kind != "figure":
+        return m
+    from .cues import Cues, load_cues
+
+    cues = Cues(load_cues(), "en")
+    unit = m.unit
+    if not unit:
+        after = text[m.end:m.end + 60]
+        hit = cues.first("unit", after)
+        if hit and len(after[:hit[1].start()].split()) <= 3 and not re.search(r"\d|[.;]", after[:hit[1].start()]):
+            unit = hit[0].value
+    qualifier = m.qualifier
+    hit = cues.last("qualifier", text[max(0, m.start - 20):m.start])
+    if hit and not text[max(0, m.start - 20):m.start][hit[1].end():].strip():
+        qualifier = {"more_than": "hơn", "nearly": "gần", "approx": "khoảng", "at_least": "ít nhất",
+                     "less_than": "dưới"}.get(hit[0].value, "")
+    return replace(m, unit=unit, qualifier=qualifier)
 
 
 def _plain_spaces(text: str) -> str:
@@ -430,8 +477,12 @@ def period_near(text: str, sentence: tuple[int, int], clause: tuple[int, int], s
     """The period words nearest to the figure in its sentence, preferring its own clause."""
     best, best_key = "", None
     for m in _PERIOD.finditer(text, sentence[0], sentence[1]):
-        if re.search(r"so với\s*$", text[max(0, m.start() - 10):m.start()], re.I):
-            continue
+        if re.search(r"(?:so với|lần|gấp|compared to|over)\s*$", text[max(0, m.start() - 14):m.start()], re.I):
+            continue  # 'gấp 3,5 lần năm 2015', 'so với năm 2020': the base of a comparison, not the period
+        if re.match(r"(?:nhiệm|giai)", m.group(0), re.I) and \
+                re.search(r"đại hội[^.;]{0,80}$", text[sentence[0]:m.start()], re.I) and \
+                not re.search(r"\d", text[m.end():s] if m.end() <= s else "x"):
+            continue  # 'Đại hội … lần thứ I, nhiệm kỳ 2025 - 2030': the congress's name
         if m.start() < e and s < m.end():
             continue
         dist = s - m.end() if m.end() <= s else m.start() - e
@@ -461,6 +512,9 @@ def period_bounds(period: str) -> tuple[str, str] | None:
     if (m := re.fullmatch(r"nhiệm kỳ (\d{4}) ?[-–] ?(\d{4})", p)) and int(m.group(2)) - int(m.group(1)) == 5:
         return str(int(m.group(1)) + 1), m.group(2)
     if m := re.fullmatch(r"(?:giai đoạn|kế hoạch 5 năm|5 năm) (\d{4}) ?[-–] ?(\d{4})", p):
+        y1, y2 = int(m.group(1)), int(m.group(2))
+        if y2 - y1 == 5 and y1 % 5 == 0:  # 'giai đoạn 2020 - 2025' spans a congress term: its plan years
+            return str(y1 + 1), m.group(2)
         return m.group(1), m.group(2)
     return None
 
@@ -470,7 +524,7 @@ def period_bounds(period: str) -> tuple[str, str] | None:
 
 def _read(token: str) -> float | None:
     try:
-        return parse_number(token, decimal=",")
+        return parse_number(token, decimal=_DECIMAL.get())
     except NumberError:
         return None
 
@@ -504,7 +558,7 @@ def _mention(text: str, sentences, s: int, e: int, kind: str, info: dict, words:
 def _words_value(words: str) -> float | None:
     """`11 tỷ 708 triệu` -> 11 708 000 000 (read with the decimal comma of prose)."""
     try:
-        return parse_amount(words, decimal=",").value
+        return parse_amount(words, decimal=_DECIMAL.get()).value
     except NumberError:
         return None
 
@@ -675,20 +729,28 @@ def _article_for(file_name: str, data_dir=None):
     return article_id, raw.frame.to_dict("records"), raw.decimal
 
 
-def coverage_all(data_dir=None, texts=None) -> list[Coverage]:
-    """Coverage of every article of the data whose text is in `texts` (none when texts is None)."""
+def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
+    """Coverage of every article of the data whose text is in `texts` (none when texts is None).
+
+    Only rows that are complete and valid count: a row with any error (an empty metric_id, a unit the
+    codebook cannot take, an excerpt not in the text) covers nothing, so a fresh scaffold shows 0%, not 100%.
+    `problems` are the validation's (helpers.loading.check); without them the data is checked here."""
     from . import paths
     from .io import read_table
     from .schema import ANNOTATIONS, ARTICLES
-    from .texts import read_text, safe_text_path
-
-    from .texts import folders
+    from .texts import folders, read_text, safe_text_path
 
     if texts is None or not any(f.is_dir() for f in folders(texts)):
         return []
     from .units import read_units
 
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
+    if problems is None:
+        from .loading import check
+
+        problems = check(data_dir, texts).problems
+    refused = {(Path(p.file).name, p.row) for p in problems if p.severity == "error" and p.row is not None}
+    refused_files = {Path(p.file).name for p in problems if p.severity == "error" and p.row is None}
     arts = read_table(data_dir / "articles.csv", ARTICLES)
     units = read_units(data_dir)
     out = []
@@ -701,14 +763,19 @@ def coverage_all(data_dir=None, texts=None) -> list[Coverage]:
         raw = read_table(ann, ANNOTATIONS)
         if not raw.readable:
             continue
-        marked = mark_annotated(find_mentions(text, units), text, raw.frame.to_dict("records"), raw.decimal, units)
+        rows = [r for row, r in zip(raw.frame.index, raw.frame.to_dict("records"))
+                if ann.name not in refused_files and (ann.name, int(row)) not in refused]
+        language = a.get("language") or "vi"
+        marked = mark_annotated(find_mentions(text, units, language=language), text, rows,
+                                raw.decimal or ("." if language == "en" else None), units)
         out.append(Coverage(a["article_id"], a["text_file"], [m for m in marked if m.kind == "figure"]))
     return out
 
 
 def render_coverage(items: list[Coverage], limit: int = 5) -> str:
     """The 'Coverage of figure mentions' section of the validation report."""
-    lines = ["Coverage of figure mentions (share of the figures printed in each article that are annotated):"]
+    lines = ["Coverage of figure mentions (share of the figures printed in each article that are annotated by a "
+             "complete, valid row):"]
     if not items:
         lines.append("  no article text with an annotation file was found")
     lines += [c.render(limit) for c in items]

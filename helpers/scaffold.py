@@ -1,13 +1,22 @@
 """A new article in minutes: its row in articles.csv and a pre-filled annotation file.
 
 `new_article()` runs the figure finder (helpers.mentions) on the article text and writes
-`data/annotations/<article_id>.csv` with one row per figure mention: the evidence excerpt
-(verbatim, so the evidence check passes), the value as the validator reads it, the unit,
-qualifier, period and reference the words around the figure suggest, and the locality given.
-`metric_id` is left empty on purpose: choosing the indicator is the annotator's judgement, and
-until it is filled `validate` reports the row as a 'required' error. Rows the annotator does not
-want are deleted. Nothing of the article text is copied except those excerpts; the text stays
-where it is and articles.csv names its file.
+`data/annotations/<article_id>.csv` with one row per figure mention, every cell suggested so that an
+annotator confirms rather than types:
+
+- metric_id: the best indicator of helpers.ranking (the codebook's labels, definitions and examples and the
+  evidence of the figures already annotated), the next two in `suggested`;
+- figure_type, reference and reference_owner, the period and the unit's per-year or per-head: from the
+  words of reporting in data/cues.csv (phấn đấu, dự toán, đến nay, hằng năm, so với …) and the article's
+  frame (a congress closes one term and sets targets for the next; a midterm review covers the first half;
+  a level is dated at publication, a new unit's size at its founding);
+- locality_id: the unit named before the figure in its sentence, when the gazetteer holds it (a unit it
+  lacks is proposed for `add-locality` in the notes);
+- `why`: the printed words behind each choice.
+
+An English page (language detected from its diacritics) is read with English numbers and words. Without
+--published the date comes only from a dateline at the very top, never from the body. Nothing of the
+article text is copied except the excerpts.
 
 Refusals (bad id, unknown locality, an article or file that already exists) raise
 ScaffoldError and change nothing; an existing annotation file is never overwritten.
@@ -23,27 +32,20 @@ from pathlib import Path
 from . import paths
 from .io import AppendRefused, append_rows, read_table
 from .texts import describe, safe_text_path
+from .cues import Cues, load_cues
 from .mentions import Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
-from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, SLUG
+from .ranking import IndicatorRanker, dimension
+from .localities import Places
+from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, QUALIFIER_SYNONYMS, SLUG
 from .texts import fold, read_text
 from .units import read_units
 
 # Printed qualifiers that are qualifiers in the codebook's sense; đạt, vượt and bình quân are not.
-QUALIFIER_CODES = {"gần": "nearly", "hơn": "more_than", "trên": "more_than", "khoảng": "approx", "xấp xỉ": "approx",
-                   "dưới": "less_than", "chưa đến": "less_than", "ít nhất": "at_least", "tối đa": "at_most",
-                   "không quá": "at_most"}
-# What a figure is measured against, and who set it, from the words printed just after it.
-REFERENCES = (
-    (r"dự toán (?:tỉnh|của tỉnh)", "estimate", "province"),
-    (r"dự toán (?:thành phố|tp)", "estimate", "city"),
-    (r"chỉ tiêu (?:quận|huyện|thị xã) giao", "plan", "district"),
-    (r"chỉ tiêu (?:nghị quyết )?đại hội|mục tiêu nghị quyết", "congress_target", ""),
-    (r"kế hoạch|chỉ tiêu|dự toán", "plan", ""),
-    (r"so với nhiệm kỳ trước", "previous_term", ""),
-    (r"so với (?:cùng kỳ )?năm (?:19|20)\d{2}", "previous_year", ""),
-)
+# Printed qualifiers that are qualifiers in the codebook's sense (schema.QUALIFIER_SYNONYMS); before a figure
+# 'vượt' is an excess and 'từ' opens a range, so neither is a qualifier here.
+QUALIFIER_CODES = {w: code for w, code in QUALIFIER_SYNONYMS.items() if w not in ("", "chính xác", "vượt", "từ")}
 EXCERPT_MAX = 200
 
 
@@ -67,7 +69,7 @@ class Scaffold:
 
 def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, texts=None, title: str | None = None,
                 publisher: str = "", url: str = "", published: str | None = None,
-                annotator: str | None = None) -> Scaffold:
+                annotator: str | None = None, language: str | None = None) -> Scaffold:
     """Add the article's row to articles.csv and write its pre-filled annotation file."""
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     text_path = Path(text_path)
@@ -108,7 +110,9 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
             guessed.append(f"date from the dateline '{line}'")
             notes.append(f"published taken from the dateline '{line}': {published}; check it")
         else:
-            notes.append("no dateline found: fill 'published' in articles.csv (validate requires it)")
+            notes.append("no dateline at the top of the text: fill 'published' in articles.csv (validate requires "
+                         "it); a date in the body (a founding, a resolution, a meeting) is not the publication date, "
+                         "so periods dated 'now' were left empty")
     texts_dir = describe(texts if texts is not None else paths.texts_dir())
     in_texts = safe_text_path(texts if texts is not None else paths.texts_dir(), text_path.name)
     if in_texts is None or not in_texts.is_file() or in_texts.read_bytes() != text_path.read_bytes():
@@ -116,19 +120,66 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
                      f"`validate --texts {texts_dir}` can check the evidence")
 
     annotator = annotator or _login()
-    mentions = [m for m in find_mentions(text, read_units(data_dir)) if m.kind == "figure"]
+    if language is None:
+        language = text_language(text)
+        if language != "vi":
+            notes.append(f"the text reads as {language}: its numbers were read the English way (99.91, 245,000)")
+    mentions = [m for m in find_mentions(text, read_units(data_dir), language=language) if m.kind == "figure"]
     sentences = sentence_spans(text)
-    rows = [prefill(text, m, locality_id, annotator, sentences) for m in mentions]
+    context = build_context(text, published or "", data_dir, locs.frame, language, locality_id)
+    rows = [prefill(text, m, locality_id, annotator, sentences, context) for m in mentions]
+    missing = sorted({name for name in context.places.unknown} if context.places else set())
+    for name in missing:
+        notes.append(f"'{name}' is named in the text but not in the gazetteer: add it with "
+                     f"`python -m helpers add-locality \"{name}\"` if figures are about it")
     row = {"article_id": article_id, "title": title, "publisher": publisher, "url": url, "published": published or "",
-           "text_file": text_path.name,
+           "text_file": text_path.name, "language": "" if language == "vi" else language,
            "notes": f"Added by new-article ({'; '.join(guessed)}): check them." if guessed else ""}
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8-sig", newline="") as f:  # "x": never overwrite, even in a race
-        writer = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     append_row(articles_file, row)
     return Scaffold(article_id, articles_file, target, rows, notes)
+
+
+def build_context(text: str, published: str, data_dir: Path, localities, language: str = "vi",
+                  locality_id: str = "") -> Context:
+    """The article's frame, the cues of its language, the indicator ranker (codebook and annotated figures)
+    and the gazetteer's names."""
+    cues = Cues(load_cues(data_dir), language)
+    metrics = read_table(data_dir / "metrics.csv", METRICS).frame.to_dict("records")
+    annotated = []
+    for path in sorted((data_dir / "annotations").glob("*.csv")):
+        raw = read_table(path, ANNOTATIONS)
+        if raw.readable:
+            annotated += raw.frame[["metric_id", "evidence"]].to_dict("records")
+    frame = article_frame(text, published, cues)
+    frame.founded = founded_month(localities, locality_id, published)
+    kinds = {m["metric_id"]: m["kind"] for m in metrics}
+    kinds.update({"_category:" + m["metric_id"]: m["category"] for m in metrics})
+    return Context(frame, cues, IndicatorRanker(metrics, annotated), kinds, Places(localities, published), language,
+                   units={m["metric_id"]: m["unit"] for m in metrics})
+
+
+def founded_month(localities, locality_id: str, published: str) -> str:
+    """The month a unit was formed when that is within the year before publication: a new ward's area and
+    population are those of the act that formed it."""
+    rows = localities[localities["locality_id"] == locality_id]
+    start = rows["valid_from"].iloc[0] if len(rows) else ""
+    if not start or not published or start[:7] > published[:7]:
+        return ""
+    if int(published[:4]) * 12 + int((published[5:7] or "12")) - (int(start[:4]) * 12 + int(start[5:7] or "1")) > 12:
+        return ""
+    return start[:7]
+
+
+def text_language(text: str) -> str:
+    """'vi' when the words carry Vietnamese diacritics, else 'en': a page's language decides how its numbers read."""
+    letters = re.findall(r"[^\W\d_]", _HEADER.sub("", text, count=1)[:4000])
+    marked = sum(1 for ch in letters if ch.lower() in "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+    return "vi" if letters and marked / len(letters) > 0.03 else "en"
 
 
 def _readable(path: Path, table):
@@ -153,15 +204,32 @@ def first_line(text: str) -> str:
 
 
 def dateline(text: str) -> tuple[str, str]:
-    """The publication date printed near the top ('08:18 02/08/2023' -> 2023-08-02), and its line."""
-    for line in text.splitlines()[:12]:
-        m = re.search(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d{2})(?!\d)", line)
-        if m:
-            d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    """The publication date printed at the very top ('08:18 02/08/2023' -> 2023-08-02), and its line.
+
+    Only a dateline counts: an ISO 'published:' header line, or one of the first lines holding little but a
+    date, a time and a weekday. A date inside a sentence (a founding, a resolution, a meeting) is not the
+    publication date, so the body is never searched."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:6]
+    for line in lines:
+        iso = re.match(r"\s*(?:published|date)\s*:\s*((?:19|20)\d{2}-\d{2}-\d{2})\b", line, re.I)
+        if iso:
             try:
-                return parse_partial_date(f"{y}-{mo:02d}-{d:02d}").text, fold(line)
+                return parse_partial_date(iso.group(1)).text, fold(line)
             except PeriodError:
                 continue
+        m = re.search(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d{2})(?!\d)", line)
+        if not m:
+            continue
+        rest = line[:m.start()] + line[m.end():]
+        rest = re.sub(r"\d{1,2}[:h]\d{2}(?::\d{2})?|GMT\s*[+-]?\d+|(?i:thứ\s+\w+|chủ\s+nhật|ngày|cập nhật)|[|,\-–:()]",
+                      " ", rest)
+        if len(rest.split()) > 1:  # a sentence that happens to hold a date
+            continue
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            return parse_partial_date(f"{y}-{mo:02d}-{d:02d}").text, fold(line)
+        except PeriodError:
+            continue
     return "", ""
 
 
@@ -173,30 +241,316 @@ def append_row(path: Path, row: dict) -> None:
         raise ScaffoldError(exc.message, exc.fix) from None
 
 
-def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=None) -> dict:
-    """One annotation row for a figure mention, with everything but metric_id suggested."""
+@dataclass
+class Frame:
+    """What the article as a whole says about its figures' periods: when it was published, whether it
+    reports a congress (the term just ended and the new one), a midterm review or a year's results."""
+
+    published: str = ""  # ISO, partial allowed; '' when unknown
+    kind: str = ""  # congress, midterm, resolution, year_review or ''
+    term: tuple[int, int] | None = None  # the term the article looks at (2025, 2030): plan years 2026–2030
+    why: str = ""
+    founded: str = ""  # the month the article's unit was formed, when that is within the year before publication
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published[:4].isdigit() else None
+
+    @property
+    def month(self) -> str:
+        """The publication month (or year, when only the year is known): the date of a level 'now'."""
+        return self.published[:7]
+
+    def completed_term(self) -> tuple[str, str] | None:
+        """The plan years of the term a congress closes: 2021–2025 for the 2025–2030 congress."""
+        if self.term is None:
+            return None
+        y1 = self.term[0]
+        return str(y1 - 4), str(y1)
+
+    def new_term(self) -> tuple[str, str] | None:
+        return (str(self.term[0] + 1), str(self.term[1])) if self.term else None
+
+    def first_half(self) -> tuple[str, str] | None:
+        """The first half of the running term: 2021-01 to 2023-06 for 2020–2025."""
+        if self.term is None:
+            return None
+        y1 = self.term[0]
+        return f"{y1 + 1}-01", f"{y1 + 3}-06"
+
+
+def article_frame(text: str, published: str, cues: Cues) -> Frame:
+    """The article's kind and term, from its headline and opening lines (see data/cues.csv, field 'frame')."""
+    body = _HEADER.sub("", text, count=1)
+    paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+    head = fold(" ".join(paragraphs[:3])[:1200])
+    year = int(published[:4]) if published[:4].isdigit() else None
+    term, why = None, ""
+    for m in re.finditer(r"(?:nhiệm\s+kỳ|term)\s+((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})", head, re.I):
+        y1, y2 = int(m.group(1)), int(m.group(2))
+        if y2 - y1 == 5 and (year is None or abs(y1 - year) <= 1 or y1 < year < y2):
+            term, why = (y1, y2), m.group(0)
+            break
+    title = fold(next((ln for ln in body.splitlines() if ln.strip()), ""))
+    kind = ""
+    for where in (title, head):
+        hit = cues.first("frame", where)
+        if hit:
+            kind, why = hit[0].value, f'{why + "; " if why else ""}"{hit[1].group(0)}"'
+            break
+    if term is None and year is not None:
+        y1 = year - (year % 5) if year % 5 else (year - 5 if kind == "midterm" else year)
+        if kind in ("midterm", "congress", "resolution") or kind == "":
+            term = (y1, y1 + 5) if kind != "congress" else (year - year % 5, year - year % 5 + 5)
+    if kind == "midterm" and year is not None and term and not term[0] < year <= term[1]:
+        term = (year - 1 - (year - 1) % 5, year - 1 - (year - 1) % 5 + 5)
+    return Frame(published or "", kind, term, why)
+
+
+_HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.I)
+NOW_KINDS = ("level",)
+
+
+@dataclass
+class Context:
+    """Everything a row's suggestions draw on beyond its own words: the article's frame, the cues,
+    the indicator ranker and the gazetteer."""
+
+    frame: Frame
+    cues: Cues
+    ranker: IndicatorRanker | None = None
+    kinds: dict[str, str] = field(default_factory=dict)  # metric_id -> kind
+    places: "Places | None" = None
+    language: str = "vi"
+    current_metric: str = ""
+    units: dict[str, str] = field(default_factory=dict)  # metric_id -> canonical unit
+
+
+def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=None, context: Context | None = None) -> dict:
+    """One annotation row for a figure mention, every cell suggested and the words behind each in `why`."""
     sentences = sentences if sentences is not None else sentence_spans(text)
+    ctx = context or Context(Frame(), Cues(load_cues()))
+    cues = ctx.cues
     sent = enclosing(sentences, m.start)
     clause = clause_span(text, sent, m.start, m.end)
-    bounds = period_bounds(m.period) if m.period else None
+    why: list[str] = []
+    before = fold(text[clause[0]:m.start])
     after = fold(text[m.end:clause[1]])
     if m.unit and m.unit[0] != "%" and after.lower().startswith(m.unit.lower()):  # '21/21 chỉ tiêu': the unit
         after = after[len(m.unit):]
-    reference, reference_owner, reference_period = guess_reference(after)
-    low, high = value_cells(m)
-    before = text[clause[0]:m.start].lower()
+    near_after = _until_next_figure(after)
+    low, high = value_cells(m, "." if ctx.language == "en" else ",")
+    unit = m.unit
+    if re.match(r"\s*%?\s*/\s*năm", text[m.end:m.end + 8]) and unit == "%":  # '11%/ năm'
+        unit = "%/năm"
+
+    # figure type: the nearest target or result cue before the figure in its sentence, a floor after it,
+    # or a resolution's list opened earlier in the sentence
+    figure_type, type_why = guess_figure_type(fold(text[sent[0]:m.start]), before, near_after, ctx)
+    if type_why:
+        why.append(f"{figure_type}: {type_why}")
+
+    # indicator
+    metric_id, suggested, kind = "", "", ""
+    kinds = {c.value for c in (cues.all("kind", before[-30:]) and [cues.last("kind", before[-30:])[0]] or [])}
+    kinds |= {c.value for c, _ in cues.all("kind_after", near_after[:25])}
+    if ctx.ranker is not None:
+        ranked = ctx.ranker.rank(before, near_after, unit, kinds)
+        if ranked and ranked[0].score > 0:
+            metric_id = ranked[0].metric_id
+            suggested = "; ".join(r.metric_id for r in ranked[1:3] if r.score > 0)
+            kind = ctx.kinds.get(metric_id, "")
+            ctx.current_metric = metric_id
+            shared = ", ".join(f'"{w}"' for w in ranked[0].why)
+            why.append(f"indicator: {shared or 'unit only'} ~ {metric_id}")
+
+    unit, unit_why = per_unit(unit, kind, metric_id, before, near_after, ctx)
+    if unit_why:
+        why.append(f"unit: {unit_why}")
+
+    # reference, and the base year a comparison names
+    reference, owner, reference_period, ref_why = guess_reference_full(near_after, before, kind, ctx, m)
+    if ref_why:
+        why.append(f"reference: {ref_why}")
+
+    # period
+    start, end, basis, period_text, period_why = guess_period(text, m, sent, clause, figure_type, kind, unit, ctx)
+    if period_why:
+        why.append(f"period: {period_why}")
+    if figure_type == "result" and start[:4].isdigit() and ctx.frame.year and int(start[:4]) > ctx.frame.year:
+        figure_type = "target"
+        why.append(f"target: a period after publication ({start})")
+
+    qualifier = QUALIFIER_CODES.get(m.qualifier, "")
+    if not qualifier and re.match(r"\s*%?\s*trở lên", text[m.end:m.end + 12]):
+        qualifier = "at_least"
+    if qualifier:
+        why.append(f'qualifier: "{m.qualifier or "trở lên"}"')
+
+    loc = locality_id
+    if ctx.places is not None:
+        found = ctx.places.named_before(text, sent[0], m.start)
+        if found and found[0] and found[0] != locality_id:
+            loc = found[0]
+            why.append(f'locality: "{found[1]}"')
     return {
-        "locality_id": locality_id, "metric_id": "",
-        "figure_type": "target" if re.search(r"phấn đấu|mục tiêu", before) else "result",
-        "value": low, "value_high": high, "qualifier": QUALIFIER_CODES.get(m.qualifier, ""),
-        "unit": m.unit, "period_start": bounds[0] if bounds else "", "period_end": bounds[1] if bounds else "",
-        "period_basis": "stated" if bounds else "", "period_text": m.period,
-        "reference": reference, "reference_owner": reference_owner, "reference_period": reference_period,
+        "locality_id": loc, "metric_id": metric_id,
+        "figure_type": figure_type,
+        "value": low, "value_high": high, "qualifier": qualifier,
+        "unit": unit, "period_start": start, "period_end": end,
+        "period_basis": basis, "period_text": period_text,
+        "reference": reference, "reference_owner": owner, "reference_period": reference_period,
         "evidence": excerpt(text, m, sentences=sentences), "flag": "", "annotator": annotator, "note": "",
+        "suggested": suggested, "why": "; ".join(why),
+        "metric_candidates": [metric_id] + [x for x in suggested.split("; ") if x] if metric_id else [],
     }
 
 
-def value_cells(m: Mention) -> tuple[str, str]:
+def per_unit(unit: str, kind: str, metric_id: str, before: str, after: str, ctx: Context) -> tuple[str, str]:
+    """The unit with what reporting leaves implicit: a yearly average of a flow or a growth rate is per year
+    ('tăng bình quân hằng năm 12%' is 12%/năm); an income per head is per person per year."""
+    canonical = ctx.units.get(metric_id, "")
+    if unit and canonical.endswith("/người/năm") and dimension(unit) == "money" and "/người" not in unit:
+        return re.sub(r"/năm$", "", unit) + "/người/năm", f'"{canonical}" is per person per year'
+    if unit and not unit.endswith("/năm") and kind in ("flow", "change"):
+        hit = ctx.cues.last("period", before[-45:])
+        if hit and hit[0].value == "yearly":
+            return unit + "/năm", f'"{hit[1].group(0)}"'
+    return unit, ""
+
+
+def _until_next_figure(after: str) -> str:
+    """The words after a figure up to the next number (a year aside): what they say is about this figure."""
+    m = re.search(r"(?<!\d)(?!(?:19|20)\d{2}(?!\d))\d", after)
+    return after[:m.start()] if m else after
+
+
+def guess_figure_type(sentence_before: str, before: str, after: str, ctx: Context) -> tuple[str, str]:
+    cues, year = ctx.cues, ctx.frame.year
+    hits = []
+    for c, mt in cues.all("figure_type", sentence_before):
+        if "(" in c.pattern.pattern and year and mt.lastindex and int(mt.group(1)) <= year:
+            continue  # 'đến năm 2020' in 2023 is a result's date
+        hits.append((mt.start(), c.value, mt.group(0)))
+    for c, mt in cues.all("target_list", sentence_before):
+        hits.append((mt.start(), "target", mt.group(0)))
+    if hits:
+        _, value, words = max(hits)
+        if value == "target":
+            return "target", f'"{words}"'
+    floor = cues.first("figure_type_after", after[:14])
+    if floor and floor[1].start() <= 3:
+        return "target", f'"{floor[1].group(0)}"'
+    if ctx.frame.kind == "resolution":
+        return "target", f"a resolution's targets ({ctx.frame.why})"
+    return "result", ""
+
+
+def guess_reference_full(after: str, before: str, kind: str, ctx: Context, m: Mention) -> tuple[str, str, str, str]:
+    """reference, reference_owner, reference_period and the words behind them."""
+    cues = ctx.cues
+    near = after[:70]
+    hit = cues.first("reference", near)
+    if hit is None:  # 'so với kế hoạch 10/16 chỉ tiêu', 'vượt chỉ tiêu Đại hội 6,4%': printed just before
+        hit = cues.last("reference", before[-30:])
+    if hit is None:
+        if kind == "change" and cues.first("period", before[-40:] + " " + near[:12]) and \
+                cues.first("period", before[-40:] + " " + near[:12])[0].value == "yearly":
+            return "previous_year", "", "", "a yearly growth rate is measured against the year before"
+        return "", "", "", ""
+    c, mt = hit
+    code, period = c.value, ""
+    if mt.lastindex:
+        period = mt.group(1)
+        year = _figure_year(m, ctx)
+        code = "previous_year" if year and int(period) == year - 1 else "base_period"
+    elif code == "previous_term":
+        span = re.match(r"\s*((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})", near[mt.end():])
+        period = f"{span.group(1)}/{span.group(2)}" if span else ""
+    elif code == "base_period":
+        y = re.search(r"(?:19|20)\d{2}", near[mt.end():mt.end() + 25])
+        period = y.group(0) if y else ""
+    owner = ""
+    if code in ("plan", "estimate", "quota"):
+        o = cues.first("reference_owner", near[mt.end():mt.end() + 30])
+        owner = o[0].value if o else ""
+    return code, owner, period, f'"{mt.group(0)}"' + (f" ({owner})" if owner else "")
+
+
+def _figure_year(m: Mention, ctx: Context) -> int | None:
+    b = period_bounds(m.period) if m.period else None
+    if b:
+        return int(b[1][:4])
+    return ctx.frame.year
+
+
+def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: str, unit: str,
+                 ctx: Context) -> tuple[str, str, str, str, str]:
+    """period_start, period_end, period_basis, period_text and the words behind them.
+
+    Printed period words win; then 'đến nay' (the publication month), half a term, a yearly average or
+    'nhiệm kỳ' (the frame's term); then the kind of indicator: a level is dated at publication, anything
+    else covers the frame (a congress's term, a midterm's first half, the year reported)."""
+    f, cues = ctx.frame, ctx.cues
+    bounds = period_bounds(m.period) if m.period else None
+    if bounds and figure_type == "result" and f.month and bounds[0] > f.month:
+        bounds = None  # a result cannot cover a term not yet begun: 'Đại hội … nhiệm kỳ 2025 - 2030' names the congress
+    if bounds and figure_type == "target" and m.period.lower() not in fold(text[clause[0]:clause[1]]).lower():
+        bounds = None  # a year printed in another clause of a resolution's list dates that clause only
+    if bounds:
+        return bounds[0], bounds[1], "stated", m.period, f'"{m.period}"'
+    before = fold(text[clause[0]:m.start])
+    month = re.search(r"(?:đến|tính đến)\s+(?:cuối\s+)?tháng\s+(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})", before, re.I)
+    if month and 1 <= int(month.group(1)) <= 12:
+        iso = f"{month.group(2)}-{int(month.group(1)):02d}"
+        return iso, iso, "stated", month.group(0), f'"{month.group(0)}"'
+    target_year = re.search(r"(?:đến|tới|by)\s+(?:cuối\s+)?(?:năm\s+)?((?:19|20)\d{2})", before, re.I)
+    if target_year and f.year and int(target_year.group(1)) <= f.year and kind in ("level", "share", ""):
+        y = target_year.group(1)
+        if "cuối" in target_year.group(0):
+            return f"{y}-12", f"{y}-12", "stated", target_year.group(0), f'"{target_year.group(0)}"'
+        return y, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+
+    if target_year and (f.year is None or int(target_year.group(1)) > f.year):
+        y = target_year.group(1)
+        if kind in ("level", "share", "") or not f.new_term():
+            return y, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+        s, e = f.new_term()
+        return s, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+    near = before[-60:] + " " + fold(text[m.end:clause[1]])[:20]
+    found = {c.value: mt.group(0) for c, mt in reversed(cues.all("period", near))}
+    if "/năm" in unit:
+        found.setdefault("yearly", "/năm")
+    if "now" in found and f.month:
+        return f.month, f.month, "inferred", found["now"], f'"{found["now"]}" = the publication month'
+    if kind in NOW_KINDS and figure_type == "result" and f.founded and \
+            ctx.kinds.get("_category:" + ctx.current_metric, "") == "administration":
+        return f.founded, f.founded, "inferred", "", f"the size of a unit formed in {f.founded}"
+    if "half_term" in found and f.first_half():
+        s, e = f.first_half()
+        return s, e, "inferred", found["half_term"], f'"{found["half_term"]}" = the first half of the term'
+    span = None
+    if figure_type == "target":
+        span, what = f.new_term(), "the new term"
+    elif f.kind == "midterm":
+        span, what = f.first_half(), "the first half of the term (a midterm review)"
+    elif f.kind == "congress" or "term" in found:
+        span, what = f.completed_term(), "the term the congress closes"
+    words = found.get("yearly") or found.get("term")
+    if words and span:
+        return span[0], span[1], "inferred", words, f'"{words}" = {what} ({f.why})'
+    if kind in NOW_KINDS and f.month and figure_type == "result":
+        return f.month, f.month, "inferred", "", "a level, dated at publication"
+    if span:
+        return span[0], span[1], "inferred", "", f"{what} ({f.why})"
+    if f.year:
+        y = str(f.year - 1) if f.kind == "year_review" or (len(f.published) >= 7 and int(f.published[5:7]) <= 6) \
+            else str(f.year)
+        return y, y, "inferred", "", "the year the article reports on"
+    return "", "", "", "", ""
+
+
+def value_cells(m: Mention, decimal: str = ",") -> tuple[str, str]:
     """value and value_high as the validator reads them: as printed when that is unambiguous
     (`9,77`, `12/12`, `11 tỷ 708 triệu`), else rewritten (`7.210` -> 7210, `361,503` -> 361,5030)."""
     printed = re.sub(r"\s*%$", "", fold(m.text))
@@ -205,29 +559,22 @@ def value_cells(m: Mention) -> tuple[str, str]:
     parts = re.split(r"\s*(?:–|—|-|đến|tới)\s*", printed) if m.value_high is not None else [printed]
     if m.unit.split(" ")[0] in ("nghìn", "ngàn", "triệu", "tỷ", "tỉ"):  # 361,503 tỷ đồng: the multiplier is the unit's
         parts = [re.sub(r"\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)$", "", p) for p in parts]
-    cells = [_cell(p.rstrip("%").strip(), v) for p, v in zip(parts, (m.value, m.value_high))]
+    cells = [_cell(p.rstrip("%").strip(), v, decimal) for p, v in zip(parts, (m.value, m.value_high))]
     return cells[0], cells[1] if len(cells) > 1 else ""
 
 
-def _cell(printed: str, value: float | None) -> str:
+def _cell(printed: str, value: float | None, decimal: str = ",") -> str:
+    """The cell as printed when the validator reads it back to the same value, else rewritten. An English
+    page's cells are read the English way (its article row says language en), so they are written so."""
     try:
-        if value is not None and abs(parse_amount(printed).value - value) < 1e-9 * max(1.0, abs(value)):
+        read = parse_amount(printed, decimal=decimal if decimal == "." else None).value
+        if value is not None and abs(read - value) < 1e-9 * max(1.0, abs(value)):
             return printed
     except NumberError:
         pass
-    return format_number(value) if value is not None else printed
-
-
-def guess_reference(after: str) -> tuple[str, str, str]:
-    """reference, reference_owner and reference_period from the words printed after a figure, within its
-    clause: 'dự toán tỉnh' is an estimate set by the province."""
-    near = fold(after)[:60].lower()
-    for pattern, code, owner in REFERENCES:
-        m = re.search(pattern, near)
-        if m and not re.search(r"\d", near[:m.start()]):  # not past the next figure
-            year = re.search(r"(?:19|20)\d{2}", m.group(0)) if code == "previous_year" else None
-            return code, owner, year.group(0) if year else ""
-    return "", "", ""
+    if value is None:
+        return printed
+    return format_number(value).replace(",", ".") if decimal == "." else format_number(value)
 
 
 def excerpt(text: str, m: Mention, limit: int = EXCERPT_MAX, sentences=None) -> str:

@@ -257,7 +257,12 @@ ANNOTATIONS = Table("annotations", "data/annotations/<article_id>.csv", "One fil
     Field("flag", "vocab", "Set when the printed figure looks wrong or reads two ways; the note must explain.", vocab="flag"),
     Field("annotator", "text", "Who recorded the figure.", True),
     Field("note", "text", "Doubts, conventions applied, and what the print says when it was flagged."),
+    Field("suggested", "text", "Written by `new-article`: the next two indicators after the one in metric_id ('alt1; alt2'). The annotator may leave or clear it; nothing reads it."),
+    Field("why", "text", "Written by `new-article`: the printed words behind each pre-filled choice ('target: \"phấn đấu\"; period: \"năm 2025\"'), so it can be confirmed in seconds."),
 ))
+
+# Columns `new-article` writes for the annotator (its alternatives and reasons); a file may keep or drop them.
+SCAFFOLD_COLUMNS = ("suggested", "why")
 
 SUCCESSIONS = Table("successions", "data/successions.csv", "The crosswalk across reorganisations: one row per (predecessor, successor) pair. A unit split between several new units has several rows, each `part`.", (
     Field("predecessor_id", "ref", "The unit that ended.", True, ref="localities"),
@@ -297,7 +302,15 @@ UNITS = Table("units", "data/units.csv", "The units annotators may write, one ro
     Field("note", "text", "Where the form comes from, a spelling it stands for, anything a reader should know."),
 ))
 
-INPUT_TABLES = (ARTICLES, LOCALITIES, SUCCESSIONS, METRICS, VARIANTS, ANNOTATIONS, PACK, UNITS)
+CUES = Table("cues", "data/cues.csv", "Words of reporting that say what a figure is, read by `new-article` to pre-fill a row: a target (phấn đấu), a reference (dự toán, cùng kỳ), a period (đến nay, hằng năm), a base year (so với), the kind of article (đại hội, giữa nhiệm kỳ). Extend it rather than the code.", (
+    Field("cue", "text", "The phrase as printed, lower case; `YYYY` stands for a year and `…` for a few words between ('đề ra … chỉ tiêu').", True),
+    Field("language", "vocab", "vi or en: the pages whose words it is.", True, vocab="language"),
+    Field("field", "text", "What it decides: figure_type (before the figure), figure_type_after, target_list (the figures after it in the sentence), reference, reference_owner, period, base, frame (the article's kind), kind, kind_after (which kind of indicator).", True),
+    Field("value", "text", "The value it gives: a figure_type, reference or reference_owner code; for period now, yearly, term or half_term; for frame congress, midterm, resolution or year_review; for kind a codebook kind.", True),
+    Field("note", "text", "Why, or when the cue holds."),
+))
+
+INPUT_TABLES = (ARTICLES, LOCALITIES, SUCCESSIONS, METRICS, VARIANTS, ANNOTATIONS, PACK, UNITS, CUES)
 
 
 @dataclass(frozen=True)

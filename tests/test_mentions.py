@@ -196,7 +196,8 @@ def test_coverage_of_a_small_data_folder(make_data):
     assert (cov.article_id, len(cov.figures), len(cov.annotated), cov.share) == ("bai-thu", 4, 2, 0.5)
     assert [m.text for m in cov.missing] == ["0,58%", "7.210"]
     assert render_coverage([cov]).splitlines()[:3] == [
-        "Coverage of figure mentions (share of the figures printed in each article that are annotated):",
+        "Coverage of figure mentions (share of the figures printed in each article that are annotated by a "
+        "complete, valid row):",
         "  bai-thu: 2 of 4 figure mentions annotated (50%); not annotated: 2",
         "    - '0,58%' at 108: Tỷ lệ hộ nghèo giảm còn 0,58%."]
 
@@ -355,7 +356,8 @@ def test_validate_shows_coverage_only_with_texts(make_data, capsys):
                                              period_end="2022")])
     assert main(["validate", str(data), "--texts", str(texts)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:2] == ["Coverage of figure mentions (share of the figures printed in each article that are annotated):",
+    assert out[:2] == ["Coverage of figure mentions (share of the figures printed in each article that are annotated by a "
+        "complete, valid row):",
                        "  bai-thu: 4 of 4 figure mentions annotated (100%)"]
     assert out[-1] == "1 articles, 2 localities, 4 metrics, 5 figures, 0 errors, 0 warnings"
 
@@ -383,3 +385,39 @@ def test_any_text_gives_ordered_non_overlapping_mentions_at_their_offsets(text):
     nfc = unicodedata.normalize("NFC", text)
     assert all(nfc[m.start:m.end] == m.text and m.kind in KINDS for m in mentions)
     assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+
+
+def test_coverage_counts_only_complete_valid_rows(make_data):
+    incomplete = dict(GOOD_ROWS[0], metric_id="")  # a fresh scaffold's row: the evidence is right, the metric missing
+    data, texts = make_data([incomplete, GOOD_ROWS[1]])
+    [cov] = coverage_all(data, texts)
+    assert len(cov.annotated) == 1 and "118%" in [m.text for m in cov.missing]
+
+
+@pytest.mark.parametrize("sentence, number, kind", [
+    ("Trong các ngày 10 - 12/8, phường tổ chức hội thao.", "10 - 12/8", "date"),
+    ("Bộ Tư lệnh Quân khu 3 dự đại hội.", "3", "name"),
+    ("Sư đoàn 312 tham gia diễn tập.", "312", "name"),
+])
+def test_day_spans_and_numbered_unit_names_are_not_figures(sentence, number, kind):
+    assert [(m.text, m.kind) for m in find_mentions(sentence)] == [(number, kind)]
+
+
+def test_a_base_year_and_a_congress_name_are_not_the_period():
+    text = "Thu ngân sách gấp 3,5 lần năm 2015."
+    assert next(m for m in find_mentions(text) if m.kind == "figure").period == ""
+    text = "Đại hội Đảng bộ phường lần thứ I, nhiệm kỳ 2025 - 2030 có hơn 6.000 đảng viên."
+    assert next(m for m in find_mentions(text) if m.kind == "figure").period == ""
+
+
+def test_a_congress_term_span_is_its_plan_years():
+    assert period_bounds("giai đoạn 2020 - 2025") == ("2021", "2025")
+    assert period_bounds("giai đoạn 2021 - 2025") == ("2021", "2025")
+
+
+def test_an_english_page_reads_english_numbers_units_and_qualifiers():
+    text = "The ward completed 12/12 targets; revenue was over 427 billion VND, 99.91% of plan, and 245,000 m2 on November 20, 2025."
+    got = [(m.text, m.kind, m.value, m.unit, m.qualifier) for m in find_mentions(text, language="en")]
+    assert got == [("12/12", "figure", 12.0, "chỉ tiêu", ""), ("427", "figure", 427.0, "tỷ đồng", "hơn"),
+                   ("99.91%", "figure", 99.91, "%", ""), ("245,000", "figure", 245000.0, "m2", ""),
+                   ("20", "date", None, "", ""), ("2025", "year", None, "", "")]

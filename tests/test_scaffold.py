@@ -269,18 +269,162 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
 def test_reference_is_read_after_the_unit():
     text = "Hoàn thành 21/21 chỉ tiêu Nghị quyết Đại hội; năm 2021 đạt 118% kế hoạch; đạt 92,5% dự toán tỉnh."
     refs = {m.text: prefill(text, m, "x", "y")["reference"] for m in find_mentions(text) if m.kind == "figure"}
-    assert refs == {"21/21": "", "118%": "plan", "92,5%": "estimate"}
+    assert refs == {"21/21": "congress_target", "118%": "plan", "92,5%": "estimate"}
     owners = {m.text: prefill(text, m, "x", "y")["reference_owner"] for m in find_mentions(text) if m.kind == "figure"}
-    assert owners == {"21/21": "", "118%": "", "92,5%": "province"}
+    assert owners["92,5%"] == "province"  # the old plan_province: an estimate set by the province
 
 
-@pytest.mark.parametrize("after, guessed", [
-    (" dự toán tỉnh giao", ("estimate", "province", "")), (" dự toán thành phố giao", ("estimate", "city", "")),
-    (" chỉ tiêu quận giao", ("plan", "district", "")), (" kế hoạch", ("plan", "", "")), (" dự toán", ("plan", "", "")),
-    (" so với năm 2020", ("previous_year", "", "2020")), (", năm 2022 đạt 5 dự toán tỉnh", ("", "", "")),
+# ---------------------------------------------------------------------------------------------
+# The rules behind each pre-filled cell, on small invented sentences
+
+from helpers.cues import Cues, load_cues  # noqa: E402
+from helpers.localities import Places  # noqa: E402
+from helpers.ranking import IndicatorRanker  # noqa: E402
+from helpers.scaffold import Context, Frame, article_frame, text_language  # noqa: E402
+from tests.conftest import LOCALITY_ROWS, METRIC_ROWS  # noqa: E402
+
+METRICS = METRIC_ROWS + [
+    {"metric_id": "budget_revenue_bn_vnd", "label_vi": "Thu ngân sách", "label_en": "Budget revenue", "unit": "tỷ đồng",
+     "kind": "flow", "category": "economy_budget", "definition_vi": "Tổng thu ngân sách nhà nước trên địa bàn.",
+     "definition_en": "d", "example": "thu ngân sách đạt 361 tỷ đồng"},
+    {"metric_id": "budget_revenue_growth_pct", "label_vi": "Tăng thu ngân sách", "label_en": "Budget revenue growth",
+     "unit": "%", "kind": "change", "category": "economy_budget", "definition_vi": "Mức tăng thu ngân sách.",
+     "definition_en": "d", "example": "thu ngân sách tăng bình quân 12%/năm"},
+    {"metric_id": "income_per_capita_mn_vnd", "label_vi": "Thu nhập bình quân đầu người", "label_en": "Income per head",
+     "unit": "triệu đồng/người/năm", "kind": "level", "category": "economy_budget",
+     "definition_vi": "Thu nhập bình quân đầu người một năm.", "definition_en": "d", "example": "thu nhập bình quân đầu người đạt 60 triệu đồng"},
+    {"metric_id": "area_ha", "label_vi": "Diện tích tự nhiên", "label_en": "Area", "unit": "ha", "kind": "level",
+     "category": "administration", "definition_vi": "Diện tích tự nhiên.", "definition_en": "d", "example": "diện tích 19,15 km2"},
+]
+
+
+def suggest(text: str, published: str = "2025-08-12", nth: int = 0, locality: str = "phuong-a", localities=None,
+            language: str = "vi") -> dict:
+    cues = Cues(load_cues(), language)
+    ctx = Context(article_frame(text, published, cues), cues, IndicatorRanker(METRICS),
+                  {m["metric_id"]: m["kind"] for m in METRICS} | {"_category:" + m["metric_id"]: m["category"] for m in METRICS},
+                  Places(localities or LOCALITY_ROWS, published), language, units={m["metric_id"]: m["unit"] for m in METRICS})
+    ms = [m for m in find_mentions(text, language=language) if m.kind == "figure"]
+    return prefill(text, ms[nth], locality, "t", context=ctx)
+
+
+def test_the_indicator_is_ranked_with_two_alternatives_and_the_words_behind_it():
+    row = suggest("Năm 2024, thu ngân sách đạt 420 tỷ đồng.")
+    assert row["metric_id"] == "budget_revenue_bn_vnd"
+    assert "budget_revenue_bn_vnd" not in row["suggested"]
+    assert 'indicator: "' in row["why"] and "~ budget_revenue_bn_vnd" in row["why"]
+    assert suggest("Kết nạp được 45 đảng viên mới.")["metric_id"] == "party_members_admitted_count"
+    assert suggest("Tỷ lệ hộ nghèo còn 0,5%.")["metric_id"] == "poverty_rate_pct"
+
+
+def test_the_unit_filters_the_indicators():
+    row = suggest("Thu ngân sách đạt 118% kế hoạch.")
+    assert row["metric_id"] == "budget_revenue_pct_plan" and row["reference"] == "plan"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Phấn đấu đến năm 2030, tỷ lệ hộ nghèo dưới 1%.", "target"),
+    ("Đại hội đã xác định nhiều chỉ tiêu quan trọng, trong đó: thu ngân sách tăng 10%; tỷ lệ hộ nghèo dưới 1%.", "target"),
+    ("Tỷ lệ gia đình văn hóa đạt 90% trở lên.", "target"),
+    ("Trong nhiệm kỳ, phường hoàn thành 23/27 chỉ tiêu.", "result"),
+    ("Công tác phát triển đảng viên vượt chỉ tiêu đề ra, kết nạp 32 đảng viên.", "result"),
 ])
-def test_guess_reference_names_the_owner_as_the_crosswalk_of_old_codes_did(after, guessed):
-    # the old codes plan_province, plan_city and plan_district became estimate/province, estimate/city, plan/district
-    from helpers.scaffold import guess_reference
+def test_figure_type(text, expected):
+    assert suggest(text)["figure_type"] == expected
 
-    assert guess_reference(after) == guessed
+
+def test_a_count_of_targets_met_is_no_target_against_plan():
+    row = suggest("Trong nhiệm kỳ, phường hoàn thành 23/27 chỉ tiêu.")
+    assert (row["figure_type"], row["reference"], row["unit"]) == ("result", "", "chỉ tiêu")
+
+
+@pytest.mark.parametrize("text, reference, period", [
+    ("Năm 2024 thu ngân sách tăng 1,7 lần so với năm 2020.", "base_period", "2020"),
+    ("Năm 2024 thu ngân sách tăng 12% so với năm 2023.", "previous_year", "2023"),
+    ("Thu ngân sách đạt 92,5% dự toán tỉnh giao.", "estimate", ""),
+    ("Doanh thu tăng 22% so với cùng kỳ.", "same_period_last_year", ""),
+])
+def test_reference(text, reference, period):
+    row = suggest(text)
+    assert (row["reference"], row["reference_period"]) == (reference, period)
+
+
+def test_reference_owner():
+    assert suggest("Thu ngân sách đạt 105% kế hoạch thành phố giao.")["reference_owner"] == "city"
+
+
+def test_a_base_year_is_not_the_period():
+    row = suggest("Năm 2020, thu ngân sách gấp 3,5 lần năm 2015.", published="2020-06")
+    assert (row["period_start"], row["period_end"]) == ("2020", "2020")
+
+
+def test_the_congress_name_does_not_date_a_level():
+    text = "Đại hội Đảng bộ phường A lần thứ I, nhiệm kỳ 2025 - 2030.\n\nĐảng bộ phường có hơn 6.000 đảng viên."
+    row = suggest(text)
+    assert (row["period_start"], row["period_end"], row["figure_type"]) == ("2025-08", "2025-08", "result")
+
+
+def test_now_is_the_publication_month():
+    row = suggest("Đến nay, toàn phường có 120 tổ dân phố.", published="2023-04-03")
+    assert (row["period_start"], row["period_end"], row["period_basis"]) == ("2023-04", "2023-04", "inferred")
+    assert '"Đến nay"' in row["why"]
+
+
+def test_a_congress_report_dates_results_to_the_term_it_closes_and_targets_to_the_next():
+    text = ("Đại hội Đảng bộ phường A nhiệm kỳ 2025 - 2030\n\nNhiệm kỳ qua, thu ngân sách tăng bình quân 12%/năm. "
+            "Phấn đấu thu ngân sách tăng bình quân 10%/năm.")
+    result, target = suggest(text, nth=0), suggest(text, nth=1)
+    assert (result["figure_type"], result["period_start"], result["period_end"]) == ("result", "2021", "2025")
+    assert (target["figure_type"], target["period_start"], target["period_end"]) == ("target", "2026", "2030")
+
+
+def test_a_midterm_review_covers_the_first_half_of_the_term():
+    text = "Sơ kết giữa nhiệm kỳ Đại hội Đảng bộ phường A\n\nKết nạp được 40 đảng viên mới."
+    row = suggest(text, published="2023-04-03")
+    assert (row["period_start"], row["period_end"]) == ("2021-01", "2023-06")
+
+
+def test_a_yearly_rate_keeps_its_per_year_and_an_income_per_head_is_per_person_per_year():
+    assert suggest("Thu ngân sách tăng bình quân 11%/ năm.")["unit"] == "%/năm"
+    assert suggest("Thu ngân sách tăng bình quân hằng năm 12%.")["unit"] == "%/năm"
+    assert suggest("Thu nhập bình quân đầu người đạt 72 triệu đồng.")["unit"] == "triệu đồng/người/năm"
+
+
+def test_qualifiers_come_from_the_schema_synonyms():
+    assert suggest("Kết nạp hơn 45 đảng viên.")["qualifier"] == "more_than"
+    assert suggest("Tỷ lệ gia đình văn hóa đạt 90% trở lên.")["qualifier"] == "at_least"
+    assert suggest("Thu ngân sách vượt 9,2% kế hoạch.")["qualifier"] == ""  # an excess, not 'more than'
+
+
+def test_the_locality_is_found_by_its_name_and_an_unknown_unit_is_proposed():
+    places = LOCALITY_ROWS + [dict(LOCALITY_ROWS[1], locality_id="phuong-b", name="Bình An")]
+    row = suggest("Phường Bình An có 1.200 đảng viên.", localities=places)
+    assert row["locality_id"] == "phuong-b" and 'locality: "Phường Bình An"' in row["why"]
+    p = Places(places, "2025-08")
+    assert p.named_before("Xã Hương Mạc có 300 hộ.", 0, 14) is None and p.unknown == {"Xã Hương Mạc"}
+
+
+def test_an_english_page():
+    text = "In 2025, Long Bien ward's budget revenue was over 427 billion VND."
+    assert text_language(text) == "en" and text_language("Thu ngân sách đạt 420 tỷ đồng.") == "vi"
+    row = suggest(text, language="en", published="2025-11")
+    assert (row["value"], row["unit"], row["qualifier"], row["metric_id"]) == ("427", "tỷ đồng", "more_than",
+                                                                             "budget_revenue_bn_vnd")
+    assert suggest("The disbursement rate was 99.91%.", language="en")["value"] == "99.91"
+
+
+def test_the_dateline_is_only_read_at_the_very_top():
+    assert dateline("Tiêu đề\nNgày 15/3/1997, quận được thành lập theo Nghị định 123.") == ("", "")
+    assert dateline("title: Bài\npublished: 2025-08-13\n\nBài") == ("2025-08-13", "published: 2025-08-13")
+    assert dateline("Tiêu đề\n\n08:18 | 20/06/2025\n\nBài") == ("2025-06-20", "08:18 | 20/06/2025")
+
+
+def test_every_cue_compiles_and_names_a_known_field():
+    fields = {"figure_type", "figure_type_after", "target_list", "reference", "reference_owner", "period", "base",
+              "frame", "kind", "kind_after", "unit", "qualifier"}
+    cues = load_cues()
+    assert cues and {c.field for c in cues} <= fields
+    from helpers.schema import VOCABULARIES
+    assert {c.value for c in cues if c.field == "reference"} <= set(VOCABULARIES["reference"])
+    assert {c.value for c in cues if c.field == "reference_owner"} <= set(VOCABULARIES["reference_owner"])
+    assert {c.value for c in cues if c.field == "qualifier"} <= set(VOCABULARIES["qualifier"])
