@@ -410,7 +410,8 @@ def per_unit(unit: str, kind: str, metric_id: str, before: str, after: str, ctx:
     """The unit with what reporting leaves implicit: a yearly average of a flow or a growth rate is per year
     ('tăng bình quân hằng năm 12%' is 12%/năm); an income per head is per person per year."""
     canonical = ctx.units.get(metric_id, "")
-    if unit and canonical.endswith("/người/năm") and dimension(unit) == "money" and "/người" not in unit:
+    per_head = re.search(r"đầu người|/\s*người|per (?:capita|head|person)", (before[-60:] + " " + after[:30]).lower())
+    if unit and canonical.endswith("/người/năm") and dimension(unit) == "money" and "/người" not in unit and per_head:
         return re.sub(r"/năm$", "", unit) + "/người/năm", f'"{canonical}" is per person per year'
     if unit and not unit.endswith("/năm") and kind in ("flow", "change"):
         hit = ctx.cues.last("period", before[-45:])

@@ -48,7 +48,8 @@ def fig(**over) -> dict:
     row = {"locality_id": "phuong-a", "metric_id": "budget_revenue_pct_plan", "figure_type": "result", "value": "118",
            "value_high": "", "qualifier": "exact", "unit": "%", "period_start": "2021", "period_end": "2021",
            "period_basis": "stated", "period_text": "năm 2021", "reference": "plan", "reference_owner": "",
-           "reference_period": "", "scope": "", "basis": "", "evidence": "Năm 2021 đạt 118% kế hoạch", "flag": "", "annotator": "test", "note": ""}
+           "reference_period": "", "scope": "", "basis": "", "evidence": "Năm 2021 đạt 118% kế hoạch", "flag": "", "annotator": "test", "note": "",
+           "suggested": "", "why": ""}
     row.update(over)
     return row
 

@@ -6,7 +6,7 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import charts, theme
+from helpers import charts, load, theme
 
 
 @pytest.fixture(scope="module")

@@ -169,7 +169,7 @@ def test_dry_run_writes_nothing(make_data):
     result = run("Phường Ngọc Lâm", "--data", data, "--dry-run")
     assert result.returncode == 0, result.stderr
     assert f"Would add 3 row(s) to {data / 'localities.csv'} (dry run: nothing written):" in result.stdout
-    assert "phuong-ngoc-lam,Ngọc Lâm,ward,quan-long-bien,tp-ha-noi,,2025-06-30,00133,," in result.stdout
+    assert "phuong-ngoc-lam,Ngọc Lâm,ward,quan-long-bien,tp-ha-noi,00133,,2025-06-30,," in result.stdout
     assert {p: p.read_bytes() for p in data.rglob("*") if p.is_file()} == before
 
 
