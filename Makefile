@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= data
-TEXTS  ?= ../shared/seeds
+TEXTS  ?= ../shared/seeds:../shared/articles
 LANG_OPT ?=
 
 KERNEL := locality-terms
