@@ -233,7 +233,7 @@ def cells(row: dict, decimal: str) -> list[str]:
         return text
     out = dict(row, value=num(row["value"]), value_high=num(row["value_high"]), period_basis="stated",
                period_text="", reference="", reference_owner="", reference_period="", scope="", basis="",
-               flag="", annotator="test")
+               flag="", annotator="test", suggested="", why="")
     return [out[c] for c in COLS]
 
 
