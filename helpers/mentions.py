@@ -654,6 +654,7 @@ class Coverage:
     article_id: str
     text_file: str
     figures: list[Mention]
+    unreviewed: int = 0  # rows pre-filled by new-article whose `why` is not yet cleared: awaiting review
 
     @property
     def annotated(self) -> list[Mention]:
@@ -676,6 +677,9 @@ class Coverage:
         lines = [head + (";" if self.missing else "")]
         if self.missing:
             lines[0] += f" not annotated: {len(self.missing)}"
+        if self.unreviewed:
+            lines[0] += (f"; {self.unreviewed} row{'' if self.unreviewed == 1 else 's'} awaiting review "
+                         "(check the suggestions, then clear why)")
         for m in self.missing[:limit]:
             lines.append(f"    - {m.text!r} at {m.start}: {context(m)}")
         if len(self.missing) > limit:
@@ -732,8 +736,10 @@ def _article_for(file_name: str, data_dir=None):
 def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
     """Coverage of every article of the data whose text is in `texts` (none when texts is None).
 
-    Only rows that are complete and valid count: a row with any error (an empty metric_id, a unit the
-    codebook cannot take, an excerpt not in the text) covers nothing, so a fresh scaffold shows 0%, not 100%.
+    Only rows that are complete, valid and reviewed count: a row with any error (an empty metric_id, a unit the
+    codebook cannot take, an excerpt not in the text) covers nothing, and neither does a row new-article
+    pre-filled until the annotator confirms it by clearing its `why` (it is counted as awaiting review), so a
+    fresh scaffold shows 0%, not 100%.
     `problems` are the validation's (helpers.loading.check); without them the data is checked here."""
     from . import paths
     from .io import read_table
@@ -763,19 +769,26 @@ def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
         raw = read_table(ann, ANNOTATIONS)
         if not raw.readable:
             continue
-        rows = [r for row, r in zip(raw.frame.index, raw.frame.to_dict("records"))
-                if ann.name not in refused_files and (ann.name, int(row)) not in refused]
+        records = list(zip(raw.frame.index, raw.frame.to_dict("records")))
+        unreviewed = sum(1 for _, r in records if is_unreviewed(r))
+        rows = [r for row, r in records
+                if ann.name not in refused_files and (ann.name, int(row)) not in refused and not is_unreviewed(r)]
         language = a.get("language") or "vi"
         marked = mark_annotated(find_mentions(text, units, language=language), text, rows,
                                 raw.decimal or ("." if language == "en" else None), units)
-        out.append(Coverage(a["article_id"], a["text_file"], [m for m in marked if m.kind == "figure"]))
+        out.append(Coverage(a["article_id"], a["text_file"], [m for m in marked if m.kind == "figure"], unreviewed))
     return out
+
+
+def is_unreviewed(row) -> bool:
+    """A row new-article pre-filled and the annotator has not yet confirmed: its `why` is not empty."""
+    return bool(str(row.get("why") or "").strip())
 
 
 def render_coverage(items: list[Coverage], limit: int = 5) -> str:
     """The 'Coverage of figure mentions' section of the validation report."""
     lines = ["Coverage of figure mentions (share of the figures printed in each article that are annotated by a "
-             "complete, valid row):"]
+             "complete, valid, reviewed row):"]
     if not items:
         lines.append("  no article text with an annotation file was found")
     lines += [c.render(limit) for c in items]

@@ -401,7 +401,8 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
         "period_basis": basis, "period_text": period_text,
         "reference": reference, "reference_owner": owner, "reference_period": reference_period,
         "evidence": excerpt(text, m, sentences=sentences), "flag": "", "annotator": annotator, "note": "",
-        "suggested": suggested, "why": "; ".join(why),
+        # `why` is never empty: a cleared `why` is how the annotator says the row was reviewed
+        "suggested": suggested, "why": "; ".join(why) or "no printed words decided these suggestions: check every cell",
         "metric_candidates": [metric_id] + [x for x in suggested.split("; ") if x] if metric_id else [],
     }
 

@@ -95,6 +95,34 @@ def test_evidence_and_values_pass_so_only_the_annotators_choices_are_missing(dat
     assert not [p for p in report.errors if "hai-an-term-2020-2025" not in p.file]
 
 
+def test_a_fresh_scaffold_is_unreviewed_until_why_is_cleared(data_copy, texts):
+    from helpers.mentions import coverage_all
+
+    made = new_article(texts / "hai-an-2025.txt", "hai-an", "quan-dong", data_dir=data_copy, texts=texts,
+                       annotator="tester")
+    report = check(data_copy, texts)
+    unreviewed = [p for p in report.warnings if p.code == "unreviewed"]
+    assert len(unreviewed) == len(made.rows) and all(r["why"] for r in made.rows)
+    assert {(p.column, p.fix) for p in unreviewed} == {("why", "check the suggestions, then clear why")}
+    assert [p.row for p in unreviewed] == list(range(2, len(made.rows) + 2))
+    cov = next(c for c in coverage_all(data_copy, texts, report.problems) if c.article_id == "hai-an")
+    assert (len(cov.annotated), cov.share, cov.unreviewed) == (0, 0.0, len(made.rows))
+
+    # the annotator checks one valid row and clears its why: it counts, the others still wait
+    refused = {p.row for p in report.errors if p.file.endswith("hai-an.csv")}
+    raw = read_table(made.annotation_file, ANNOTATIONS)
+    valid = next(int(i) for i in raw.frame.index if int(i) not in refused)
+    raw.frame.loc[valid, "why"] = ""
+    with open(made.annotation_file, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(raw.frame.to_dict("records"))
+    report = check(data_copy, texts)
+    assert sum(p.code == "unreviewed" for p in report.warnings) == len(made.rows) - 1
+    cov = next(c for c in coverage_all(data_copy, texts, report.problems) if c.article_id == "hai-an")
+    assert len(cov.annotated) >= 1 and cov.unreviewed == len(made.rows) - 1
+
+
 def test_prefilled_cells_read_as_the_printed_figures(data_copy, texts):
     made = new_article(texts / "hai-an-2025.txt", "hai-an", "quan-dong", data_dir=data_copy, texts=texts,
                        annotator="tester")
@@ -231,7 +259,7 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     made = run("new-article", text, "--id", "hai-an-term-2020-2025", "--locality", "quan-dong", "--publisher",
                "Báo Thử", "--annotator", "tester", "--data", data_copy, "--texts", texts)
     assert made.returncode == 0, made.stderr
-    assert "Coverage counts only rows without errors" in made.stdout
+    assert "Confirm each row by clearing its 'why' cell" in made.stdout
     target = data_copy / "annotations" / "hai-an-term-2020-2025.csv"
     assert run("validate", data_copy, "--texts", texts).returncode == 1  # metric_id still to choose
 
@@ -241,7 +269,7 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     for r in rows:
         choice = CHOICES.get((r["value"], r["unit"]))
         if choice:
-            kept.append({**r, **choice})
+            kept.append({**r, **choice, "why": ""})  # checked, corrected where needed, and confirmed
     assert len(kept) == len(CHOICES)
     with open(target, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\r\n")
