@@ -474,11 +474,28 @@ _PERIOD = re.compile(
 
 
 def period_near(text: str, sentence: tuple[int, int], clause: tuple[int, int], s: int, e: int) -> str:
-    """The period words nearest to the figure in its sentence, preferring its own clause."""
+    """The period words nearest to the figure in its sentence, preferring its own clause.
+
+    A year printed right after a figure and its unit belongs to that figure ('lên 311 tỷ đồng năm 2016'), so it
+    is not another figure's period ('6265 doanh nghiệp so với 647 doanh nghiệp năm 2004'); a figure in brackets
+    right after a base year is the base's value ('so với năm 2004 (237 tỷ)')."""
+    base = re.search(rf"(năm\s+{_Y})\s*\(\s*$", text[max(sentence[0], s - 20):s], re.I)
+    if base:
+        return fold(base.group(1))
     best, best_key = "", None
     for m in _PERIOD.finditer(text, sentence[0], sentence[1]):
         if re.search(r"(?:so với|lần|gấp|compared to|over)\s*$", text[max(0, m.start() - 14):m.start()], re.I):
             continue  # 'gấp 3,5 lần năm 2015', 'so với năm 2020': the base of a comparison, not the period
+        attached = _ATTACHED.search(text[max(sentence[0], m.start() - 25):m.start()]) \
+            if re.match(r"năm\s", m.group(0), re.I) else None
+        if attached and m.end() <= s:
+            continue  # another figure's year ('647 doanh nghiệp năm 2004, tăng gấp 9,68 lần')
+        if attached and m.start() > e:
+            gap = text[e:m.start()]
+            if not _ATTACHED.fullmatch("0" + gap):
+                continue  # the year of another figure printed between
+            best, best_key = fold(m.group(0)), (False, -1, False)  # its own year, printed right after it
+            continue
         if re.match(r"(?:nhiệm|giai)", m.group(0), re.I) and \
                 re.search(r"đại hội[^.;]{0,80}$", text[sentence[0]:m.start()], re.I) and \
                 not re.search(r"\d", text[m.end():s] if m.end() <= s else "x"):
@@ -491,6 +508,9 @@ def period_near(text: str, sentence: tuple[int, int], clause: tuple[int, int], s
             best, best_key = fold(m.group(0)), key
     return best
 
+
+# a number followed only by words (its unit) up to a year: 'lên 311 tỷ đồng năm 2016'
+_ATTACHED = re.compile(r"\d[^\W\d]*(?:[ \t/]+[^\W\d]+){0,3}[ \t]*$")
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 

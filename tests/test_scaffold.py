@@ -460,3 +460,23 @@ def test_every_cue_compiles_and_names_a_known_field():
     assert {c.value for c in cues if c.field == "reference"} <= set(VOCABULARIES["reference"])
     assert {c.value for c in cues if c.field == "reference_owner"} <= set(VOCABULARIES["reference_owner"])
     assert {c.value for c in cues if c.field == "qualifier"} <= set(VOCABULARIES["qualifier"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods: conventions of Vietnamese reporting, one invented sentence each
+
+def period(row: dict) -> tuple[str, str]:
+    return row["period_start"], row["period_end"]
+
+
+def test_a_year_printed_right_after_a_figure_is_its_own():
+    text = "Thu ngân sách tăng từ 120 tỷ đồng năm 2012, lên 350 tỷ đồng năm 2018."
+    assert period(suggest(text, published="2019-05", nth=1)) == ("2018", "2018")
+    text = "Năm 2018 có 900 doanh nghiệp so với 300 doanh nghiệp năm 2010, tăng gấp 3 lần."
+    assert [period(suggest(text, published="2019-05", nth=i)) for i in range(3)] == [
+        ("2018", "2018"), ("2010", "2010"), ("2018", "2018")]
+
+
+def test_a_value_in_brackets_after_a_base_year_is_the_base_years():
+    text = "Năm 2018 thu ngân sách đạt 900 tỷ đồng, gấp 9 lần so với năm 2010 (100 tỷ)."
+    assert period(suggest(text, published="2019-05", nth=2)) == ("2010", "2010")
