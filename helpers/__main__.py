@@ -207,7 +207,10 @@ def cmd_new_article(args) -> int:
     print("Next:\n"
           "  1. Open the file; delete the rows you leave out; for each row you keep read 'why' and confirm or correct\n"
           "     metric_id (or take one of 'suggested'), figure_type, unit, period and reference.\n"
-          "  2. Run `python -m helpers validate --texts DIR`, then `make run`. Coverage counts only rows without errors.\n"
+          "  2. Confirm each row by clearing its 'why' cell once you have checked it: until then the row is\n"
+          "     'unreviewed' (a warning of validate) and does not count as annotated.\n"
+          "  3. Run `python -m helpers validate --texts DIR`, then `make run`. Coverage counts only rows that are\n"
+          "     valid and reviewed (their 'why' cleared).\n"
           "The annotation guide is docs/annotating.md.")
     return 0
 

@@ -399,6 +399,14 @@ def _unit_factors(unit, metric_ids: pd.Series, canon: pd.Series) -> tuple[np.nda
     return factors[codes], pd.Series(errors[codes], index=metric_ids.index)
 
 
+UNREVIEWED = "unreviewed"  # the warning for a scaffolded row whose `why` is not yet cleared
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _row_checks(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, problems: Problems) -> np.ndarray:
     """Checks that need several cells of one row, as masks over every row. Returns the rows to leave out."""
     found: list[tuple] = []  # (position, order, severity, column, value, code, message, fix)
@@ -456,6 +464,11 @@ def _row_checks(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, problems:
            lambda r: f"{r['period_start']}–{r['period_end']} covers six years",
            lambda r: (f"if this is the whole term {r['_first'].year}–{r['_last'].year}, write period_start "
                       f"{r['_first'].year + 1}: a term's plan years are {r['_first'].year + 1}–{r['_last'].year}"))
+    # A row new-article pre-filled carries its reasons in `why`; the annotator confirms the row by clearing it.
+    unreviewed = (df["why"].fillna("").astype(str).str.strip() != "").to_numpy()
+    report(unreviewed, 9, WARNING, "why", UNREVIEWED, lambda r: _short(r["why"]),
+           lambda r: "the row was pre-filled by new-article and not yet confirmed: it does not count as annotated",
+           lambda r: "check the suggestions, then clear why")
     files, rows = df["_file"].to_numpy(), df["_row"].to_numpy()
     for i, _, severity, column, value, code, message, fix in sorted(found, key=lambda f: (f[0], f[1])):
         problems.add(files[i], int(rows[i]), column, value, severity, code, message, fix)

@@ -474,11 +474,28 @@ _PERIOD = re.compile(
 
 
 def period_near(text: str, sentence: tuple[int, int], clause: tuple[int, int], s: int, e: int) -> str:
-    """The period words nearest to the figure in its sentence, preferring its own clause."""
+    """The period words nearest to the figure in its sentence, preferring its own clause.
+
+    A year printed right after a figure and its unit belongs to that figure ('lên 311 tỷ đồng năm 2016'), so it
+    is not another figure's period ('6265 doanh nghiệp so với 647 doanh nghiệp năm 2004'); a figure in brackets
+    right after a base year is the base's value ('so với năm 2004 (237 tỷ)')."""
+    base = re.search(rf"(năm\s+{_Y})\s*\(\s*$", text[max(sentence[0], s - 20):s], re.I)
+    if base:
+        return fold(base.group(1))
     best, best_key = "", None
     for m in _PERIOD.finditer(text, sentence[0], sentence[1]):
         if re.search(r"(?:so với|lần|gấp|compared to|over)\s*$", text[max(0, m.start() - 14):m.start()], re.I):
             continue  # 'gấp 3,5 lần năm 2015', 'so với năm 2020': the base of a comparison, not the period
+        attached = _ATTACHED.search(text[max(sentence[0], m.start() - 25):m.start()]) \
+            if re.match(r"năm\s", m.group(0), re.I) else None
+        if attached and m.end() <= s:
+            continue  # another figure's year ('647 doanh nghiệp năm 2004, tăng gấp 9,68 lần')
+        if attached and m.start() > e:
+            gap = text[e:m.start()]
+            if not _ATTACHED.fullmatch("0" + gap):
+                continue  # the year of another figure printed between
+            best, best_key = fold(m.group(0)), (False, -1, False)  # its own year, printed right after it
+            continue
         if re.match(r"(?:nhiệm|giai)", m.group(0), re.I) and \
                 re.search(r"đại hội[^.;]{0,80}$", text[sentence[0]:m.start()], re.I) and \
                 not re.search(r"\d", text[m.end():s] if m.end() <= s else "x"):
@@ -491,6 +508,9 @@ def period_near(text: str, sentence: tuple[int, int], clause: tuple[int, int], s
             best, best_key = fold(m.group(0)), key
     return best
 
+
+# a number followed only by words (its unit) up to a year: 'lên 311 tỷ đồng năm 2016'
+_ATTACHED = re.compile(r"\d[^\W\d]*(?:[ \t/]+[^\W\d]+){0,3}[ \t]*$")
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
@@ -654,6 +674,7 @@ class Coverage:
     article_id: str
     text_file: str
     figures: list[Mention]
+    unreviewed: int = 0  # rows pre-filled by new-article whose `why` is not yet cleared: awaiting review
 
     @property
     def annotated(self) -> list[Mention]:
@@ -676,6 +697,9 @@ class Coverage:
         lines = [head + (";" if self.missing else "")]
         if self.missing:
             lines[0] += f" not annotated: {len(self.missing)}"
+        if self.unreviewed:
+            lines[0] += (f"; {self.unreviewed} row{'' if self.unreviewed == 1 else 's'} awaiting review "
+                         "(check the suggestions, then clear why)")
         for m in self.missing[:limit]:
             lines.append(f"    - {m.text!r} at {m.start}: {context(m)}")
         if len(self.missing) > limit:
@@ -732,8 +756,10 @@ def _article_for(file_name: str, data_dir=None):
 def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
     """Coverage of every article of the data whose text is in `texts` (none when texts is None).
 
-    Only rows that are complete and valid count: a row with any error (an empty metric_id, a unit the
-    codebook cannot take, an excerpt not in the text) covers nothing, so a fresh scaffold shows 0%, not 100%.
+    Only rows that are complete, valid and reviewed count: a row with any error (an empty metric_id, a unit the
+    codebook cannot take, an excerpt not in the text) covers nothing, and neither does a row new-article
+    pre-filled until the annotator confirms it by clearing its `why` (it is counted as awaiting review), so a
+    fresh scaffold shows 0%, not 100%.
     `problems` are the validation's (helpers.loading.check); without them the data is checked here."""
     from . import paths
     from .io import read_table
@@ -763,19 +789,26 @@ def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
         raw = read_table(ann, ANNOTATIONS)
         if not raw.readable:
             continue
-        rows = [r for row, r in zip(raw.frame.index, raw.frame.to_dict("records"))
-                if ann.name not in refused_files and (ann.name, int(row)) not in refused]
+        records = list(zip(raw.frame.index, raw.frame.to_dict("records")))
+        unreviewed = sum(1 for _, r in records if is_unreviewed(r))
+        rows = [r for row, r in records
+                if ann.name not in refused_files and (ann.name, int(row)) not in refused and not is_unreviewed(r)]
         language = a.get("language") or "vi"
         marked = mark_annotated(find_mentions(text, units, language=language), text, rows,
                                 raw.decimal or ("." if language == "en" else None), units)
-        out.append(Coverage(a["article_id"], a["text_file"], [m for m in marked if m.kind == "figure"]))
+        out.append(Coverage(a["article_id"], a["text_file"], [m for m in marked if m.kind == "figure"], unreviewed))
     return out
+
+
+def is_unreviewed(row) -> bool:
+    """A row new-article pre-filled and the annotator has not yet confirmed: its `why` is not empty."""
+    return bool(str(row.get("why") or "").strip())
 
 
 def render_coverage(items: list[Coverage], limit: int = 5) -> str:
     """The 'Coverage of figure mentions' section of the validation report."""
     lines = ["Coverage of figure mentions (share of the figures printed in each article that are annotated by a "
-             "complete, valid row):"]
+             "complete, valid, reviewed row):"]
     if not items:
         lines.append("  no article text with an annotation file was found")
     lines += [c.render(limit) for c in items]

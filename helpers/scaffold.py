@@ -33,7 +33,7 @@ from . import paths
 from .io import AppendRefused, append_rows, read_table
 from .texts import describe, safe_text_path
 from .cues import Cues, load_cues
-from .mentions import Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
+from .mentions import _PERIOD, Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
 from .ranking import IndicatorRanker, dimension
@@ -126,7 +126,7 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
             notes.append(f"the text reads as {language}: its numbers were read the English way (99.91, 245,000)")
     mentions = [m for m in find_mentions(text, read_units(data_dir), language=language) if m.kind == "figure"]
     sentences = sentence_spans(text)
-    context = build_context(text, published or "", data_dir, locs.frame, language, locality_id)
+    context = build_context(text, published or "", data_dir, locs.frame, language, locality_id, title)
     rows = [prefill(text, m, locality_id, annotator, sentences, context) for m in mentions]
     missing = sorted({name for name in context.places.unknown} if context.places else set())
     for name in missing:
@@ -145,7 +145,7 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
 
 
 def build_context(text: str, published: str, data_dir: Path, localities, language: str = "vi",
-                  locality_id: str = "") -> Context:
+                  locality_id: str = "", title: str = "") -> Context:
     """The article's frame, the cues of its language, the indicator ranker (codebook and annotated figures)
     and the gazetteer's names."""
     cues = Cues(load_cues(data_dir), language)
@@ -155,24 +155,43 @@ def build_context(text: str, published: str, data_dir: Path, localities, languag
         raw = read_table(path, ANNOTATIONS)
         if raw.readable:
             annotated += raw.frame[["metric_id", "evidence"]].to_dict("records")
-    frame = article_frame(text, published, cues)
+    frame = article_frame(text, published, cues, title)
     frame.founded = founded_month(localities, locality_id, published)
+    frame.formed = founded_month(localities, locality_id, published, ahead=True) or reorganised_month(localities, published)
     kinds = {m["metric_id"]: m["kind"] for m in metrics}
     kinds.update({"_category:" + m["metric_id"]: m["category"] for m in metrics})
     return Context(frame, cues, IndicatorRanker(metrics, annotated), kinds, Places(localities, published), language,
                    units={m["metric_id"]: m["unit"] for m in metrics})
 
 
-def founded_month(localities, locality_id: str, published: str) -> str:
+def founded_month(localities, locality_id: str, published: str, ahead: bool = False) -> str:
     """The month a unit was formed when that is within the year before publication: a new ward's area and
-    population are those of the act that formed it."""
+    population are those of the act that formed it. With `ahead`, also a formation announced up to a year
+    ahead of publication ('After the arrangement, Hai Phong city has 114 communes')."""
     rows = localities[localities["locality_id"] == locality_id]
     start = rows["valid_from"].iloc[0] if len(rows) else ""
-    if not start or not published or start[:7] > published[:7]:
+    if not start or not published:
         return ""
-    if int(published[:4]) * 12 + int((published[5:7] or "12")) - (int(start[:4]) * 12 + int(start[5:7] or "1")) > 12:
+    if not ahead and start[:len(published[:7])] > published[:7]:
+        return ""
+    gap = int(published[:4]) * 12 + int((published[5:7] or "12")) - (int(start[:4]) * 12 + int(start[5:7] or "1"))
+    if gap > 12 or gap < -12:
         return ""
     return start[:7]
+
+
+def reorganised_month(localities, published: str) -> str:
+    """The month most units of the gazetteer formed within a year of publication began (the 2025 reorganisation:
+    2025-07), for 'Sau khi sắp xếp, Hà Nội có 126 đơn vị' when the article's own unit is an older one."""
+    if not published[:4].isdigit():
+        return ""
+    pub = int(published[:4]) * 12 + int(published[5:7] or "6")
+    months = []
+    for start in localities["valid_from"]:
+        if isinstance(start, str) and re.match(r"\d{4}-\d{2}", start):
+            if abs(int(start[:4]) * 12 + int(start[5:7]) - pub) <= 12:
+                months.append(start[:7])
+    return max(set(months), key=months.count) if months else ""
 
 
 def text_language(text: str) -> str:
@@ -251,6 +270,10 @@ class Frame:
     term: tuple[int, int] | None = None  # the term the article looks at (2025, 2030): plan years 2026–2030
     why: str = ""
     founded: str = ""  # the month the article's unit was formed, when that is within the year before publication
+    effective: str = ""  # the month a change printed in the headline takes effect ('Từ 1/1/2025, …'): 2025-01
+    formed: str = ""  # the month the article's unit was formed, within a year either side of publication
+    years_since: int = 0  # an anniversary ('20 năm thành lập', 'tròn 10 tuổi'): its figures span that many years
+    since_dates: tuple[str, str] | None = None  # the anniversary's span when its dates are printed
 
     @property
     def year(self) -> int | None:
@@ -271,6 +294,31 @@ class Frame:
     def new_term(self) -> tuple[str, str] | None:
         return (str(self.term[0] + 1), str(self.term[1])) if self.term else None
 
+    @property
+    def reported_year(self) -> int | None:
+        """The year the article reports on: the year before when it appears in the first half of a year."""
+        if self.year is None:
+            return None
+        return self.year - 1 if len(self.published) >= 7 and int(self.published[5:7]) <= 6 else self.year
+
+    def since_founding(self) -> tuple[str, str] | None:
+        """An anniversary's span: N years to the year reported (20 năm in November 2023: 2004–2023)."""
+        if not self.years_since or self.year is None or self.kind:  # a congress or a year's review frames it first
+            return None
+        if self.since_dates:
+            return self.since_dates
+        end = self.year if self.published[5:7] == "" else self.reported_year
+        return str(end - self.years_since + 1), str(end)
+
+    def plan_years(self) -> tuple[str, str] | None:
+        """The plan years of the term running when the article appeared: 2016–2020 in 2019."""
+        if self.term is None or self.year is None:
+            return None
+        y1, y2 = self.term
+        if not y1 < self.year <= y2:
+            return None
+        return str(y1 + 1), str(y2)
+
     def first_half(self) -> tuple[str, str] | None:
         """The first half of the running term: 2021-01 to 2023-06 for 2020–2025."""
         if self.term is None:
@@ -279,11 +327,12 @@ class Frame:
         return f"{y1 + 1}-01", f"{y1 + 3}-06"
 
 
-def article_frame(text: str, published: str, cues: Cues) -> Frame:
+def article_frame(text: str, published: str, cues: Cues, title: str = "") -> Frame:
     """The article's kind and term, from its headline and opening lines (see data/cues.csv, field 'frame')."""
     body = _HEADER.sub("", text, count=1)
     paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
     head = fold(" ".join(paragraphs[:3])[:1200])
+    headline = fold(title or "")
     year = int(published[:4]) if published[:4].isdigit() else None
     term, why = None, ""
     for m in re.finditer(r"(?:nhiệm\s+kỳ|term)\s+((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})", head, re.I):
@@ -293,7 +342,7 @@ def article_frame(text: str, published: str, cues: Cues) -> Frame:
             break
     title = fold(next((ln for ln in body.splitlines() if ln.strip()), ""))
     kind = ""
-    for where in (title, head):
+    for where in (headline, title, head):
         hit = cues.first("frame", where)
         if hit:
             kind, why = hit[0].value, f'{why + "; " if why else ""}"{hit[1].group(0)}"'
@@ -304,7 +353,49 @@ def article_frame(text: str, published: str, cues: Cues) -> Frame:
             term = (y1, y1 + 5) if kind != "congress" else (year - year % 5, year - year % 5 + 5)
     if kind == "midterm" and year is not None and term and not term[0] < year <= term[1]:
         term = (year - 1 - (year - 1) % 5, year - 1 - (year - 1) % 5 + 5)
-    return Frame(published or "", kind, term, why)
+    frame = Frame(published or "", kind, term, why)
+    opening = headline + " " + title + " " + fold(" ".join(paragraphs[:6])[:1600])  # the lead, past a byline
+    frame.effective = effective_month(opening, year)
+    frame.years_since = years_since(opening, cues)
+    dates = re.search(rf"\(\s*\d{{1,2}}\s*/\s*(\d{{1,2}})\s*/\s*({YEAR})\s*[-–]\s*\d{{1,2}}\s*/\s*(\d{{1,2}})\s*/\s*({YEAR})\s*\)",
+                      opening)
+    if frame.years_since and dates and int(dates.group(4)) - int(dates.group(2)) == frame.years_since:
+        # 'Sau 20 năm tái lập (1/9/1999 - 1/9/2019)': the full years from the founding month
+        end = int(dates.group(4)) * 12 + int(dates.group(3)) - 2
+        frame.since_dates = (f"{dates.group(2)}-{int(dates.group(1)):02d}", f"{end // 12}-{end % 12 + 1:02d}")
+    return frame
+
+
+def effective_month(opening: str, year: int | None) -> str:
+    """The month a change takes effect, printed in the headline or lead: 'Từ 1/1/2025, Đà Nẵng có 47 đơn vị' or
+    'from July 1, 2025' -> 2025-01, 2025-07; only a date not before publication (a change announced ahead)."""
+    m = re.search(rf"(?:\b[Tt]ừ|\bfrom)\s+(?:ngày\s+)?(\d{{1,2}})\s*/\s*(\d{{1,2}})\s*/\s*({YEAR})", opening)
+    if m:
+        y, mo = int(m.group(3)), int(m.group(2))
+    else:
+        m = re.search(rf"\bfrom\s+({'|'.join(EN_MONTHS)})\s+\d{{1,2}},?\s+({YEAR})", opening, re.I)
+        if not m:
+            return ""
+        y, mo = int(m.group(2)), EN_MONTHS[m.group(1).lower()]
+    if not 1 <= mo <= 12 or (year is not None and y < year):
+        return ""
+    return f"{y}-{mo:02d}"
+
+
+def years_since(opening: str, cues: Cues) -> int:
+    """N of an anniversary in the headline or lead ('15 năm thành lập', 'Sau 20 năm tái lập', 'tròn 10 tuổi'):
+    a cue of field 'since' printed right after a number of years."""
+    for c, m in cues.all("since", opening):
+        n = re.search(r"(\d{1,3})\s*$", opening[:m.start()])
+        if n and 1 < int(n.group(1)) <= 100:
+            return int(n.group(1))
+    return 0
+
+
+YEAR = r"(?:19|20)\d{2}"
+EN_MONTHS = {name: i + 1 for i, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"))}
 
 
 _HEADER = re.compile(r"(?:[ \t]*(?:title|url|published|publisher|source|author)[ \t]*:[^\n]*\n)+", re.I)
@@ -377,7 +468,9 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
     start, end, basis, period_text, period_why = guess_period(text, m, sent, clause, figure_type, kind, unit, ctx)
     if period_why:
         why.append(f"period: {period_why}")
-    if figure_type == "result" and start[:4].isdigit() and ctx.frame.year and int(start[:4]) > ctx.frame.year:
+    ahead = cues.first("period_change", period_text or "") is not None  # a unit as an announced change makes it
+    if figure_type == "result" and start[:4].isdigit() and ctx.frame.year and int(start[:4]) > ctx.frame.year \
+            and not ahead:
         figure_type = "target"
         why.append(f"target: a period after publication ({start})")
 
@@ -401,7 +494,8 @@ def prefill(text: str, m: Mention, locality_id: str, annotator: str, sentences=N
         "period_basis": basis, "period_text": period_text,
         "reference": reference, "reference_owner": owner, "reference_period": reference_period,
         "evidence": excerpt(text, m, sentences=sentences), "flag": "", "annotator": annotator, "note": "",
-        "suggested": suggested, "why": "; ".join(why),
+        # `why` is never empty: a cleared `why` is how the annotator says the row was reviewed
+        "suggested": suggested, "why": "; ".join(why) or "no printed words decided these suggestions: check every cell",
         "metric_candidates": [metric_id] + [x for x in suggested.split("; ") if x] if metric_id else [],
     }
 
@@ -498,19 +592,58 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
         bounds = None  # a result cannot cover a term not yet begun: 'Đại hội … nhiệm kỳ 2025 - 2030' names the congress
     if bounds and figure_type == "target" and m.period.lower() not in fold(text[clause[0]:clause[1]]).lower():
         bounds = None  # a year printed in another clause of a resolution's list dates that clause only
-    if bounds:
-        return bounds[0], bounds[1], "stated", m.period, f'"{m.period}"'
     before = fold(text[clause[0]:m.start])
-    month = re.search(r"(?:đến|tính đến)\s+(?:cuối\s+)?tháng\s+(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})", before, re.I)
-    if month and 1 <= int(month.group(1)) <= 12:
-        iso = f"{month.group(2)}-{int(month.group(1)):02d}"
-        return iso, iso, "stated", month.group(0), f'"{month.group(0)}"'
+    sent_before = fold(text[sent[0]:m.start])
+    level = kind in ("level", "share")  # a stock or a rate, measured at a date
+    flow = kind in ("flow", "pct_of_plan", "change", "targets_met")
+    if bounds:
+        end_of_year = re.search(rf"cuối\s+{re.escape(m.period)}", sent_before, re.I)
+        if end_of_year and level and bounds[0] == bounds[1]:  # 'đến cuối năm 2014': a level at the year's end
+            return f"{bounds[1]}-12", f"{bounds[1]}-12", "stated", end_of_year.group(0), f'"{end_of_year.group(0)}"'
+        if level and figure_type == "result" and bounds[0] != bounds[1] and \
+                re.match(r"(?:trong\s+)?(?:nhiệm kỳ|giai đoạn)", m.period, re.I):
+            return bounds[1], bounds[1], "stated", m.period, f'"{m.period}": a level at the end of the span'
+        cumulative = re.search(rf"(?:đến|tới)\s+{re.escape(m.period)}", sent_before, re.I)
+        if cumulative and flow and figure_type == "result" and f.since_founding() and bounds[0] == bounds[1]:
+            # 'Đến năm 2017 có 817 dự án được triển khai' in an anniversary: counted from the founding
+            s0 = f.since_founding()[0]
+            return s0, bounds[1], "inferred", cumulative.group(0), \
+                f'"{cumulative.group(0)}", counted from the founding ({f.years_since} years)'
+        return bounds[0], bounds[1], "stated", m.period, f'"{m.period}"'
+    since = re.search(rf"từ\s+(?:năm\s+)?({YEAR})\s+đến\s+nay", sent_before, re.I)
+    if since and f.month and since.group(1) <= f.month[:4]:  # 'từ năm 2020 đến nay': from that year to publication
+        return since.group(1), f.month, "stated", since.group(0), f'"{since.group(0)}" = to the publication month'
+
+    # a date the figures run to: 'tính đến tháng 11/2025', 'đến cuối tháng 9/2018', 'as of November 20, 2025';
+    # a flow runs from January of that year ('year to date'), a level is measured then
+    upto = run_to(sent_before, ctx.language) if figure_type == "result" else None
+    if upto:
+        iso, words = upto
+        if flow:
+            return f"{iso[:4]}-01", iso, "stated", words, f'"{words}" = January to that month'
+        return iso, iso, "stated", words, f'"{words}"'
+    in_year = re.search(rf"\b(?:in|for|during)\s+(?:the\s+year\s+)?({YEAR})\b", fold(text[clause[0]:clause[1]]), re.I) \
+        if ctx.language == "en" else None
+    if in_year:  # an English page's 'in 2025'
+        return in_year.group(1), in_year.group(1), "stated", in_year.group(0), f'"{in_year.group(0)}"'
+    first_months = re.search(r"(?:(\d{1,2})\s+tháng\s+đầu\s+năm|first\s+(half|six\s+months|quarter))(?!\s*\d)",
+                             sent_before, re.I)
+    if first_months and f.year:
+        n = int(first_months.group(1)) if first_months.group(1) else 3 if first_months.group(2).lower() == "quarter" else 6
+        y = f.year if f.month[5:7] == "" or int(f.month[5:7]) > n else f.year - 1
+        if 1 <= n <= 12:  # '6 tháng đầu năm' without its year: the year reported
+            return f"{y}-01", f"{y}-{n:02d}", "inferred", first_months.group(0), f'"{first_months.group(0)}" of {y}'
     target_year = re.search(r"(?:đến|tới|by)\s+(?:cuối\s+)?(?:năm\s+)?((?:19|20)\d{2})", before, re.I)
     if target_year and f.year and int(target_year.group(1)) <= f.year and kind in ("level", "share", ""):
         y = target_year.group(1)
         if "cuối" in target_year.group(0):
             return f"{y}-12", f"{y}-12", "stated", target_year.group(0), f'"{target_year.group(0)}"'
         return y, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+    if target_year and f.year and int(target_year.group(1)) <= f.year and flow and f.since_founding():
+        # 'Đến năm 2017 có 817 dự án' in an anniversary: counted from the founding
+        s0 = f.since_founding()[0]
+        return s0, target_year.group(1), "inferred", target_year.group(0), \
+            f'"{target_year.group(0)}", counted from the founding ({f.years_since} years)'
 
     if target_year and (f.year is None or int(target_year.group(1)) > f.year):
         y = target_year.group(1)
@@ -518,18 +651,51 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
             return y, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
         s, e = f.new_term()
         return s, y, "stated", target_year.group(0), f'"{target_year.group(0)}"'
+    dated = re.match(rf"\s*(?:(?:trong\s+)?(?:\d+|hai|ba)\s+ngày|ngày|sáng|chiều|tối)\s+"
+                     rf"\d{{1,2}}(?:\s*[,–-]\s*\d{{1,2}})*\s*/\s*(\d{{1,2}})\s*/\s*({YEAR})", sent_before, re.I)
+    if dated and figure_type == "result" and 1 <= int(dated.group(1)) <= 12:
+        # 'Trong 2 ngày 30,31/7/2020, … cho trên 1000 đảng viên': a sentence opened by its date reports that event
+        iso = f"{dated.group(2)}-{int(dated.group(1)):02d}"
+        return iso, iso, "stated", dated.group(0).strip(), f'"{dated.group(0).strip()}": the event\'s month'
     near = before[-60:] + " " + fold(text[m.end:clause[1]])[:20]
+    # a period named after 'so với' or 'gấp' is the base of a comparison ('tăng 66% so với nhiệm kỳ 2010-2015')
+    for c, mt in reversed(cues.all("base", near)):
+        near = near[:mt.start()] + re.sub(r"[^,;.]", " ", near[mt.start():])
+        break
     found = {c.value: mt.group(0) for c, mt in reversed(cues.all("period", near))}
-    if "/năm" in unit:
+    opening = cues.first("period", sent_before[:12])
+    if opening and opening[0].value == "now":  # 'Đến nay, …' opening the sentence dates all of it
+        found.setdefault("now", opening[1].group(0))
+    now_in_clause = cues.last("period", before)
+    if now_in_clause and now_in_clause[0].value == "now":  # 'phường hiện có địa giới … và có diện tích 16,61 km2'
+        found.setdefault("now", now_in_clause[1].group(0))
+    if m.period and cues.first("period", m.period) is None and re.fullmatch(r"hiện", m.period, re.I):
+        found.setdefault("now", m.period)  # 'Hiện phường có …'
+    if "/năm" in unit and "/người/năm" not in unit:  # income per head per year is no yearly average
         found.setdefault("yearly", "/năm")
-    if "now" in found and f.month:
+    if "now" in found and f.month and (kind in NOW_KINDS or level or not f.since_founding()):
         return f.month, f.month, "inferred", found["now"], f'"{found["now"]}" = the publication month'
-    if kind in NOW_KINDS and figure_type == "result" and f.founded and \
-            ctx.kinds.get("_category:" + ctx.current_metric, "") == "administration":
+    # the size of a unit (area, population, sub-units: cues field 'unit_size') is what a reorganisation changes
+    unit_size = is_unit_size(before, unit, cues)
+    if figure_type == "result" and (kind in NOW_KINDS or level) and unit_size:
+        para = text.rfind("\n", 0, sent[0]) + 1
+        change = cues.last("period_change", fold(text[para:m.start]))  # 'Sau khi điều chỉnh, …' opens a paragraph
+        when = f.effective or f.formed
+        if change and when:  # 'Sau sắp xếp, phường có diện tích …': the unit as the change made it
+            return when, when, "inferred", change[1].group(0), f'"{change[1].group(0)}" = when the change took effect ({when})'
+        founding, words = founding_date(text, sent)
+        if founding:  # 'Ngày 6-11-2003, … thành lập quận … với diện tích …': the unit as founded
+            return founding, founding, "inferred", words, f'"{words}": the unit as founded'
+    if kind in NOW_KINDS and figure_type == "result" and f.founded and unit_size:
         return f.founded, f.founded, "inferred", "", f"the size of a unit formed in {f.founded}"
     if "half_term" in found and f.first_half():
         s, e = f.first_half()
         return s, e, "inferred", found["half_term"], f'"{found["half_term"]}" = the first half of the term'
+    heading = paragraph_period(text, sent, m.start, f.published)
+    if heading and figure_type == "result" and not set(found) - {"yearly"}:
+        # 'Giai đoạn 2005-2010, … Thu ngân sách tăng trung bình hằng năm 21%': the period that opens the paragraph
+        (s0, e0), words = heading
+        return s0, e0, "inferred", words, f'"{words}" opens the paragraph'
     span = None
     if figure_type == "target":
         span, what = f.new_term(), "the new term"
@@ -537,18 +703,89 @@ def guess_period(text: str, m: Mention, sent, clause, figure_type: str, kind: st
         span, what = f.first_half(), "the first half of the term (a midterm review)"
     elif f.kind == "congress" or "term" in found:
         span, what = f.completed_term(), "the term the congress closes"
-    words = found.get("yearly") or found.get("term")
+    elif f.since_founding() and not (kind in NOW_KINDS or level):
+        span, what = f.since_founding(), f"the {f.years_since} years since the founding"
+    elif "yearly" in found and f.plan_years():
+        span, what = f.plan_years(), "the plan years of the running term"
+    words = found.get("yearly") or found.get("term") or found.get("now")
     if words and span:
-        return span[0], span[1], "inferred", words, f'"{words}" = {what} ({f.why})'
+        return span[0], span[1], "inferred", words, f'"{words}" = {what} ({f.why or what})'
     if kind in NOW_KINDS and f.month and figure_type == "result":
+        if f.kind == "midterm" and f.first_half() and not re.search(r"(?<!\w)có(?!\w)", before[-40:], re.I):
+            # a midterm review's levels are its half term's results ('giữ vững 06 trường chuẩn'); what the unit
+            # has ('Đảng bộ có 14 chi bộ') is dated at publication
+            s, e = f.first_half()
+            return s, e, "inferred", "", "a level in a midterm review: the first half of the term"
+        if f.kind == "year_review" and f.reported_year:  # a year's review: its levels at the year's end
+            y = str(f.reported_year)
+            return y, y, "inferred", "", "a level in a review of the year"
         return f.month, f.month, "inferred", "", "a level, dated at publication"
     if span:
-        return span[0], span[1], "inferred", "", f"{what} ({f.why})"
+        return span[0], span[1], "inferred", "", f"{what} ({f.why or what})"
     if f.year:
-        y = str(f.year - 1) if f.kind == "year_review" or (len(f.published) >= 7 and int(f.published[5:7]) <= 6) \
-            else str(f.year)
+        y = str(f.reported_year if f.kind == "year_review" or len(f.published) >= 7 else f.year)
         return y, y, "inferred", "", "the year the article reports on"
     return "", "", "", "", ""
+
+
+def paragraph_period(text: str, sent, at: int, published: str = "") -> tuple[tuple[str, str], str] | None:
+    """The period that opens an earlier sentence of the figure's paragraph, the nearest first ('Giai đoạn
+    2005-2010, …', 'Năm 2025, …', 'Từ năm 2021 đến nay, …'): it carries on to the sentences after it."""
+    para = text.rfind("\n", 0, sent[0]) + 1
+    starts = [para] + [para + m.end() for m in re.finditer(r"[.!?…]\s+", text[para:sent[0]])]
+    for st in reversed(starts):
+        if st >= sent[0]:
+            continue
+        head = re.match(r"[\s“\"]*(?:trong\s+)?", text[st:st + 60], re.I)
+        m = _PERIOD.match(text, st + head.end())
+        if not m:
+            continue
+        words = fold(m.group(0))
+        since = re.fullmatch(rf"từ\s+(?:năm\s+)?({YEAR})\s+đến\s+nay", words, re.I)
+        if since and published:
+            return (since.group(1), published[:7]), words
+        b = period_bounds(m.group(0))
+        if b:
+            return b, words
+    return None
+
+
+def is_unit_size(before: str, unit: str, cues: Cues) -> bool:
+    """Whether a figure is the size of a unit (cues field 'unit_size'): its unit says so ('37 tổ dân phố', '19,15
+    km2'), or a size word is printed before it since the previous figure ('dân số 65.885 người')."""
+    since_last = re.split(r"\d", before[-40:])[-1]
+    if any(c.value == "words" for c, _ in cues.all("unit_size", since_last)):
+        return True
+    base = re.sub(r"/.*$", "", unit).strip()
+    return any(c.value == "unit" and mt.start() == 0 and mt.end() == len(base) for c, mt in cues.all("unit_size", base))
+
+
+def run_to(sent_before: str, language: str = "vi") -> tuple[str, str] | None:
+    """The month the figures of a sentence run to, as printed before the figure: 'tính đến ngày 20/11/2025',
+    'đến hết tháng 9/2018', 'as of November 20, 2025' -> ('2025-11', the words)."""
+    m = re.search(rf"(?:tính\s+đến|đến)\s+(?:hết\s+|cuối\s+)?(?:ngày\s+\d{{1,2}}\s*[/-]\s*|tháng\s+)(\d{{1,2}})\s*[/-]\s*({YEAR})",
+                  sent_before, re.I)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"{m.group(2)}-{int(m.group(1)):02d}", m.group(0)
+    m = re.search(rf"\bas\s+of\s+(?:the\s+end\s+of\s+)?({'|'.join(EN_MONTHS)})(?:\s+\d{{1,2}})?,?\s+({YEAR})",
+                  sent_before, re.I)
+    if m:
+        return f"{m.group(2)}-{EN_MONTHS[m.group(1).lower()]:02d}", m.group(0)
+    return None
+
+
+def founding_date(text: str, sent) -> tuple[str, str]:
+    """The month of a founding printed in the sentence or the one before it in its paragraph: 'Ngày 6-11-2003,
+    Chính phủ ban hành Nghị định … thành lập quận Long Biên' -> 2003-11."""
+    para = text.rfind("\n", 0, sent[0]) + 1
+    prev = max(para, text.rfind(".", para, max(para, sent[0] - 1)) + 1)
+    window = fold(text[prev:sent[1]])
+    if not re.search(r"thành lập|established", window, re.I):
+        return "", ""
+    m = re.search(rf"(?:ngày\s+)?(\d{{1,2}})\s*[/-]\s*(\d{{1,2}})\s*[/-]\s*({YEAR})", window, re.I)
+    if m and 1 <= int(m.group(2)) <= 12 and re.search(r"thành lập|established", window[m.end():], re.I):
+        return f"{m.group(3)}-{int(m.group(2)):02d}", m.group(0)
+    return "", ""
 
 
 def value_cells(m: Mention, decimal: str = ",") -> tuple[str, str]:

@@ -258,7 +258,7 @@ ANNOTATIONS = Table("annotations", "data/annotations/<article_id>.csv", "One fil
     Field("annotator", "text", "Who recorded the figure.", True),
     Field("note", "text", "Doubts, conventions applied, and what the print says when it was flagged."),
     Field("suggested", "text", "Written by `new-article`: the next two indicators after the one in metric_id ('alt1; alt2'). The annotator may leave or clear it; nothing reads it."),
-    Field("why", "text", "Written by `new-article`: the printed words behind each pre-filled choice ('target: \"phấn đấu\"; period: \"năm 2025\"'), so it can be confirmed in seconds."),
+    Field("why", "text", "Written by `new-article`: the printed words behind each pre-filled choice ('target: \"phấn đấu\"; period: \"năm 2025\"'), so it can be confirmed in seconds. Clear it once the row is checked: a row with a non-empty `why` is unreviewed (a warning) and does not count in coverage."),
 ))
 
 # Columns `new-article` writes for the annotator (its alternatives and reasons); a file may keep or drop them.

@@ -197,7 +197,7 @@ def test_coverage_of_a_small_data_folder(make_data):
     assert [m.text for m in cov.missing] == ["0,58%", "7.210"]
     assert render_coverage([cov]).splitlines()[:3] == [
         "Coverage of figure mentions (share of the figures printed in each article that are annotated by a "
-        "complete, valid row):",
+        "complete, valid, reviewed row):",
         "  bai-thu: 2 of 4 figure mentions annotated (50%); not annotated: 2",
         "    - '0,58%' at 108: Tỷ lệ hộ nghèo giảm còn 0,58%."]
 
@@ -367,7 +367,7 @@ def test_validate_shows_coverage_only_with_texts(make_data, capsys):
     assert main(["validate", str(data), "--texts", str(texts)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == ["Coverage of figure mentions (share of the figures printed in each article that are annotated by a "
-        "complete, valid row):",
+        "complete, valid, reviewed row):",
                        "  bai-thu: 4 of 4 figure mentions annotated (100%)"]
     assert out[-1] == "1 articles, 2 localities, 4 metrics, 5 figures, 0 errors, 0 warnings"
 
@@ -402,6 +402,19 @@ def test_coverage_counts_only_complete_valid_rows(make_data):
     data, texts = make_data([incomplete, GOOD_ROWS[1]])
     [cov] = coverage_all(data, texts)
     assert len(cov.annotated) == 1 and "118%" in [m.text for m in cov.missing]
+
+
+def test_coverage_counts_only_reviewed_rows(make_data):
+    unreviewed = dict(GOOD_ROWS[0], why='period: "năm 2021"')  # valid, but pre-filled and not yet confirmed
+    data, texts = make_data([unreviewed, GOOD_ROWS[1]])
+    [cov] = coverage_all(data, texts)
+    assert (len(cov.annotated), cov.unreviewed) == (1, 1) and "118%" in [m.text for m in cov.missing]
+    assert render_coverage([cov]).splitlines()[1] == (
+        "  bai-thu: 1 of 4 figure mentions annotated (25%); not annotated: 3; 1 row awaiting review "
+        "(check the suggestions, then clear why)")
+    data, texts = make_data([dict(unreviewed, why=""), GOOD_ROWS[1]])  # cleared: confirmed
+    [cov] = coverage_all(data, texts)
+    assert (len(cov.annotated), cov.unreviewed) == (2, 0)
 
 
 @pytest.mark.parametrize("sentence, number, kind", [

@@ -95,6 +95,34 @@ def test_evidence_and_values_pass_so_only_the_annotators_choices_are_missing(dat
     assert not [p for p in report.errors if "hai-an-term-2020-2025" not in p.file]
 
 
+def test_a_fresh_scaffold_is_unreviewed_until_why_is_cleared(data_copy, texts):
+    from helpers.mentions import coverage_all
+
+    made = new_article(texts / "hai-an-2025.txt", "hai-an", "quan-dong", data_dir=data_copy, texts=texts,
+                       annotator="tester")
+    report = check(data_copy, texts)
+    unreviewed = [p for p in report.warnings if p.code == "unreviewed"]
+    assert len(unreviewed) == len(made.rows) and all(r["why"] for r in made.rows)
+    assert {(p.column, p.fix) for p in unreviewed} == {("why", "check the suggestions, then clear why")}
+    assert [p.row for p in unreviewed] == list(range(2, len(made.rows) + 2))
+    cov = next(c for c in coverage_all(data_copy, texts, report.problems) if c.article_id == "hai-an")
+    assert (len(cov.annotated), cov.share, cov.unreviewed) == (0, 0.0, len(made.rows))
+
+    # the annotator checks one valid row and clears its why: it counts, the others still wait
+    refused = {p.row for p in report.errors if p.file.endswith("hai-an.csv")}
+    raw = read_table(made.annotation_file, ANNOTATIONS)
+    valid = next(int(i) for i in raw.frame.index if int(i) not in refused)
+    raw.frame.loc[valid, "why"] = ""
+    with open(made.annotation_file, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(raw.frame.to_dict("records"))
+    report = check(data_copy, texts)
+    assert sum(p.code == "unreviewed" for p in report.warnings) == len(made.rows) - 1
+    cov = next(c for c in coverage_all(data_copy, texts, report.problems) if c.article_id == "hai-an")
+    assert len(cov.annotated) >= 1 and cov.unreviewed == len(made.rows) - 1
+
+
 def test_prefilled_cells_read_as_the_printed_figures(data_copy, texts):
     made = new_article(texts / "hai-an-2025.txt", "hai-an", "quan-dong", data_dir=data_copy, texts=texts,
                        annotator="tester")
@@ -231,7 +259,7 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     made = run("new-article", text, "--id", "hai-an-term-2020-2025", "--locality", "quan-dong", "--publisher",
                "Báo Thử", "--annotator", "tester", "--data", data_copy, "--texts", texts)
     assert made.returncode == 0, made.stderr
-    assert "Coverage counts only rows without errors" in made.stdout
+    assert "Confirm each row by clearing its 'why' cell" in made.stdout
     target = data_copy / "annotations" / "hai-an-term-2020-2025.csv"
     assert run("validate", data_copy, "--texts", texts).returncode == 1  # metric_id still to choose
 
@@ -241,7 +269,7 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     for r in rows:
         choice = CHOICES.get((r["value"], r["unit"]))
         if choice:
-            kept.append({**r, **choice})
+            kept.append({**r, **choice, "why": ""})  # checked, corrected where needed, and confirmed
     assert len(kept) == len(CHOICES)
     with open(target, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\r\n")
@@ -303,9 +331,12 @@ METRICS = METRIC_ROWS + [
 
 
 def suggest(text: str, published: str = "2025-08-12", nth: int = 0, locality: str = "phuong-a", localities=None,
-            language: str = "vi") -> dict:
+            language: str = "vi", title: str = "", **frame) -> dict:
     cues = Cues(load_cues(), language)
-    ctx = Context(article_frame(text, published, cues), cues, IndicatorRanker(METRICS),
+    made = article_frame(text, published, cues, title)
+    for name, value in frame.items():  # what build_context adds from the gazetteer (founded, formed)
+        setattr(made, name, value)
+    ctx = Context(made, cues, IndicatorRanker(METRICS),
                   {m["metric_id"]: m["kind"] for m in METRICS} | {"_category:" + m["metric_id"]: m["category"] for m in METRICS},
                   Places(localities or LOCALITY_ROWS, published), language, units={m["metric_id"]: m["unit"] for m in METRICS})
     ms = [m for m in find_mentions(text, language=language) if m.kind == "figure"]
@@ -425,10 +456,112 @@ def test_the_dateline_is_only_read_at_the_very_top():
 
 def test_every_cue_compiles_and_names_a_known_field():
     fields = {"figure_type", "figure_type_after", "target_list", "reference", "reference_owner", "period", "base",
-              "frame", "kind", "kind_after", "unit", "qualifier"}
+              "frame", "kind", "kind_after", "unit", "qualifier", "period_change", "since", "unit_size"}
     cues = load_cues()
     assert cues and {c.field for c in cues} <= fields
     from helpers.schema import VOCABULARIES
     assert {c.value for c in cues if c.field == "reference"} <= set(VOCABULARIES["reference"])
     assert {c.value for c in cues if c.field == "reference_owner"} <= set(VOCABULARIES["reference_owner"])
     assert {c.value for c in cues if c.field == "qualifier"} <= set(VOCABULARIES["qualifier"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods: conventions of Vietnamese reporting, one invented sentence each
+
+def period(row: dict) -> tuple[str, str]:
+    return row["period_start"], row["period_end"]
+
+
+def test_a_year_printed_right_after_a_figure_is_its_own():
+    text = "Thu ngân sách tăng từ 120 tỷ đồng năm 2012, lên 350 tỷ đồng năm 2018."
+    assert period(suggest(text, published="2019-05", nth=1)) == ("2018", "2018")
+    text = "Năm 2018 có 900 doanh nghiệp so với 300 doanh nghiệp năm 2010, tăng gấp 3 lần."
+    assert [period(suggest(text, published="2019-05", nth=i)) for i in range(3)] == [
+        ("2018", "2018"), ("2010", "2010"), ("2018", "2018")]
+
+
+def test_a_value_in_brackets_after_a_base_year_is_the_base_years():
+    text = "Năm 2018 thu ngân sách đạt 900 tỷ đồng, gấp 9 lần so với năm 2010 (100 tỷ)."
+    assert period(suggest(text, published="2019-05", nth=2)) == ("2010", "2010")
+
+
+@pytest.mark.parametrize("text, published, language, expected", [
+    # 'tính đến', 'as of': a flow runs from January to that month, a level is measured then
+    ("Tính đến tháng 9/2024, phường kết nạp 30 đảng viên mới.", "2024-10", "vi", ("2024-01", "2024-09")),
+    ("Tính đến ngày 20/9/2024, Đảng bộ có 1.200 đảng viên.", "2024-10", "vi", ("2024-09", "2024-09")),
+    ("Đến tháng 9/2018, toàn quận có 294 tổ dân phố, 1.400 đảng viên.", "2018", "vi", ("2018-09", "2018-09")),
+    ("As of November 20, 2025, budget revenue reached 120 billion VND.", "2025-11", "en", ("2025-01", "2025-11")),
+    # '6 tháng đầu năm' without its year: the year reported
+    ("6 tháng đầu năm, thu ngân sách đạt 200 tỷ đồng.", "2024-08", "vi", ("2024-01", "2024-06")),
+    # an English page's 'in 2025'
+    ("The ward strives to collect budget revenue of 500 billion VND in 2025.", "2025-11", "en", ("2025", "2025")),
+    # 'từ năm 2020 đến nay': from that year to the publication month
+    ("Từ năm 2020 đến nay, phường kết nạp 45 đảng viên.", "2023-04", "vi", ("2020", "2023-04")),
+    # a level at the end of a year, or of a printed term
+    ("Tỷ lệ hộ nghèo đến cuối năm 2014 còn 2,5%.", "2015", "vi", ("2014-12", "2014-12")),
+    ("Trong nhiệm kỳ 2015 - 2020, tỷ lệ hộ nghèo giảm còn 0,5%.", "2020-06", "vi", ("2020", "2020")),
+    # 'hiện có' anywhere in the clause before the figure: the publication month
+    ("Phường hiện có địa giới rộng nhất thành phố và trở thành phường có diện tích 16,61 km2.", "2025-08-13", "vi",
+     ("2025-08", "2025-08")),
+    # a sentence opened by its date reports that event
+    ("Trong 2 ngày 30,31/7/2020, Đảng ủy phường tổ chức hội nghị cho trên 1000 đảng viên.", "2020-08", "vi",
+     ("2020-07", "2020-07")),
+    # a yearly average with no frame: the plan years of the running term
+    ("Thu ngân sách bình quân hằng năm đạt 500 tỷ đồng.", "2019-09", "vi", ("2016", "2020")),
+])
+def test_period_words_of_reporting(text, published, language, expected):
+    assert period(suggest(text, published=published, language=language)) == expected
+
+
+def test_a_period_that_opens_a_sentence_carries_on_in_its_paragraph():
+    text = "Giai đoạn 2016 - 2020, phường phát triển mạnh. Thu ngân sách tăng bình quân 12%/năm."
+    assert period(suggest(text, published="2023-11")) == ("2016", "2020")
+    text = "Từ năm 2021 đến nay, phường tập trung vào quản lý đất đai. Phường kết nạp 45 đảng viên."
+    assert period(suggest(text, published="2022")) == ("2021", "2022")
+
+
+def test_a_base_named_after_so_voi_is_not_the_period():
+    text = "Thu ngân sách tăng 66%/năm so với nhiệm kỳ 2010-2015."
+    row = suggest(text, published="2019-09")
+    assert period(row) == ("2016", "2020") and row["reference"] == "previous_term"
+
+
+def test_an_anniversary_spans_the_years_since_the_founding():
+    text = "Quận A: 20 năm thành lập\n\nThu ngân sách tăng bình quân 15%/năm. Đến năm 2022 kết nạp 900 đảng viên."
+    assert period(suggest(text, published="2023-11", nth=0)) == ("2004", "2023")
+    assert period(suggest(text, published="2023-11", nth=1)) == ("2004", "2022")
+    assert period(suggest(text, published="2023-02", nth=0)) == ("2003", "2022")  # early in a year: the year before
+    text = "Sau 20 năm tái lập (1/9/1999 - 1/9/2019), thị xã A phát triển mạnh.\n\nKết nạp 900 đảng viên."
+    assert period(suggest(text, published="2019-09")) == ("1999-09", "2019-08")
+    # a year's review that mentions an anniversary is a year's review
+    text = "Hội nghị tổng kết công tác năm 2017, chào mừng 15 năm thành lập quận.\n\nKết nạp 90 đảng viên."
+    assert period(suggest(text, published="2018-01")) == ("2017", "2017")
+
+
+def test_a_unit_as_a_change_made_it_is_dated_when_the_change_took_effect():
+    title = "Từ 1/1/2025, thành phố A có 40 đơn vị hành chính cấp xã"
+    text = "Sau khi điều chỉnh, phường B có diện tích tự nhiên 2,38 km2.\n\nPhường C có diện tích tự nhiên 0,88 km2."
+    row = suggest(text, published="2024-11", title=title)
+    assert (period(row), row["figure_type"]) == (("2025-01", "2025-01"), "result")  # announced ahead: not a target
+    assert period(suggest(text, published="2024-11", title=title, nth=1)) == ("2024-11", "2024-11")
+    # only the unit's size: its Party cells and members are counted at publication
+    text = "Sau sắp xếp, phường có diện tích 12,94 km2, Đảng bộ có 7.425 đảng viên."
+    assert period(suggest(text, published="2025-08-12", formed="2025-07")) == ("2025-07", "2025-07")
+    assert period(suggest(text, published="2025-08-12", formed="2025-07", nth=1)) == ("2025-08", "2025-08")
+
+
+def test_a_unit_as_founded_is_dated_at_the_founding():
+    text = "Ngày 6-11-2003, Chính phủ ban hành Nghị định thành lập quận A với diện tích 6038 ha."
+    assert period(suggest(text, published="2018")) == ("2003-11", "2003-11")
+
+
+def test_levels_in_a_midterm_review_and_a_year_review():
+    midterm = "Sơ kết giữa nhiệm kỳ Đại hội Đảng bộ phường A\n\n"
+    assert period(suggest(midterm + "Đảng bộ giữ vững 350 đảng viên.", published="2023-04")) == ("2021-01", "2023-06")
+    assert period(suggest(midterm + "Đảng bộ phường có 350 đảng viên.", published="2023-04")) == ("2023-04", "2023-04")
+    review = "Tổng kết năm 2024 của phường A\n\n"
+    assert period(suggest(review + "Toàn phường có 350 đảng viên.", published="2025-01")) == ("2024", "2024")
+
+
+def test_a_per_head_average_is_no_yearly_average():
+    assert period(suggest("Thu nhập bình quân đầu người đạt 72 triệu đồng.", published="2019-09")) == ("2019-09", "2019-09")

@@ -205,6 +205,17 @@ def test_whole_term_written_as_six_years_warns(make_data):
     assert "write period_start 2016" in p.fix
 
 
+def test_a_row_with_why_is_unreviewed(make_data):
+    why = 'indicator: "thu ngân sách" ~ budget_revenue_pct_plan; period: "năm 2021"'
+    data, texts = make_data([fig(why=why), GOOD_ROWS[1]])
+    report = check(data, texts)
+    p = only(report, "unreviewed")
+    assert (p.file.endswith("bai-thu.csv"), p.row, p.column, p.value, p.severity) == (True, 2, "why", why, "warning")
+    assert p.fix == "check the suggestions, then clear why"
+    assert [x.code for x in report.problems].count("unreviewed") == 1 and not report.errors  # the row is valid and loads
+    assert len(report.figures) == 2
+
+
 def test_figure_after_abolition_warns(make_data):
     locs = [LOCALITY_ROWS[0], dict(LOCALITY_ROWS[1], valid_to="2020-12-31")]
     data, texts = make_data([fig()], localities=locs)
