@@ -368,7 +368,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
 
     _refuse_in_starting_worker()
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    with chart_workers() as pool:  # the workers start while this process validates and plans the charts
+    with _terminated_as_exit(), chart_workers() as pool:  # the workers start while this process validates and plans the charts
         say("Validating the data …")
         report = check(data_dir, texts)
         if report.errors:
@@ -378,7 +378,9 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
         out_root = Path(out_dir or paths.EXPORTS)
         out_root.mkdir(parents=True, exist_ok=True)
         stamp = (today or date.today()).isoformat()
-        work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
+        remove_stale_work(out_root, say)
+        # The pid in the name lets the next export remove this folder if this process is killed.
+        work = Path(tempfile.mkdtemp(prefix=f".{stamp}-{os.getpid()}-", dir=out_root))
         try:
             with pack_style(lang):
                 specs = pack_charts(df, lang, pack_rules(data_dir))
@@ -393,6 +395,64 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
             raise
     say(f"Briefing pack written to {target}")
     return target
+
+
+_WORK_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}-(\d+)-")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or a check this system does not allow: leave its folder
+    return True
+
+
+def remove_stale_work(out_root: Path, say: Callable[[str], None] = lambda msg: None) -> list[Path]:
+    """Remove the hidden temporary folders (`.<date>-<pid>-…`) of exports whose process has died (killed by
+    SIGKILL, a power cut): nothing else can remove them. A live export's folder is left alone."""
+    removed = []
+    for entry in Path(out_root).iterdir():
+        m = _WORK_NAME.match(entry.name)
+        if not m or not entry.is_dir() or entry.is_symlink():
+            continue
+        pid = int(m.group(1))
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        say(f"Removed {entry.name}, left by an export that was killed (process {pid})")
+        removed.append(entry)
+    return removed
+
+
+class Terminated(SystemExit):
+    """SIGTERM during an export: raised in the main thread so that the pool is stopped and the unfinished
+    pack removed, as after Ctrl-C; exits with 128 + 15 as a process killed by the signal would."""
+
+    def __init__(self):
+        super().__init__(128 + 15)
+
+
+@contextmanager
+def _terminated_as_exit():
+    """SIGTERM raises Terminated while an export runs (main thread only: signals are delivered there)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _refuse_in_starting_worker() -> None:
@@ -516,7 +576,8 @@ def chart_workers(jobs: int = MAX_WORKERS):
     if workers < 2 or multiprocessing.current_process().daemon:  # a daemonic process may not have children
         yield None
         return
-    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
+                               initargs=(os.getpid(),))
     starter = threading.Thread(target=pool.submit, args=(_warm_up,), name="chart-workers-start", daemon=True)
     starter.start()
     try:
@@ -591,15 +652,31 @@ def _warm_up() -> None:
     """The first job of a pool: nothing to do, but submitting it starts the fork server and a worker."""
 
 
-def _init_worker() -> None:
-    """A worker draws off-screen, and leaves Ctrl-C to the parent, which stops the pool and removes the
-    unfinished pack."""
+def _init_worker(parent: int | None = None) -> None:
+    """A worker draws off-screen, leaves Ctrl-C to the parent, which stops the pool and removes the
+    unfinished pack, and ends as soon as the exporting process is gone (killed by SIGKILL, it can stop
+    nothing): a worker never outlives it nor writes into a folder the next export removes."""
     import signal
+    import threading
 
     import matplotlib
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     matplotlib.use("Agg")
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.2) -> None:
+    """End this worker when process `parent` has ended. Its parent process is the fork server, not the
+    export, so the export's pid is watched: gone, or an orphan re-parented to init (pid reused)."""
+    import time
+
+    start_ppid = os.getppid()
+    while True:
+        time.sleep(every)
+        if not _pid_alive(parent) or os.getppid() != start_ppid:
+            os._exit(1)
 
 
 def _worker_render(spec: Chart, out_dir: Path, lang: str, package: str):

@@ -80,3 +80,82 @@ def test_dollar_signs_do_not_stop_the_export(dollar_world, tmp_path, monkeypatch
     assert (out / "index.html").is_file()
     svg = next(out.glob("scorecard-phuong-a.svg"))
     assert svg.stat().st_size > 0
+
+
+# ------------------------------------------------------------------ 3. a killed export leaves nothing behind
+
+
+def _group(pgid: int) -> list[int]:
+    """Live (not zombie) processes of process group `pgid` (Linux /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            out.append(int(entry.name))
+    return out
+
+
+@pytest.fixture(scope="module")
+def world_data(tmp_path_factory):
+    return build_world(tmp_path_factory.mktemp("world"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killed_export_leaves_no_process_and_the_next_export_no_folder(world_data, tmp_path, monkeypatch, sig):
+    data, texts = world_data
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "LOCALITY_WORKERS": "2", "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen([sys.executable, "-m", "helpers", "export", "--data", str(data), "--out", str(out),
+                             "--texts", str(texts)], cwd=paths.ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # kill it while the workers draw into the hidden folder
+            hidden = [p for p in out.iterdir() if p.name.startswith(".")]
+            if hidden and any(hidden[0].iterdir()):
+                break
+            assert proc.poll() is None, proc.stderr.read().decode()
+            time.sleep(0.05)
+        else:
+            pytest.fail("the export never started drawing")
+        assert len(_group(proc.pid)) >= 3, "the export, its fork server and its workers run"
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 20
+        while _group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _group(proc.pid) == [], "no worker, fork server or resource tracker left running"
+    finally:
+        for pid in _group(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+    if sig == signal.SIGTERM:
+        assert proc.returncode != 0
+        assert [p.name for p in out.iterdir()] == [], "SIGTERM removes the unfinished pack itself"
+    # the next export removes what a killed one left
+    monkeypatch.setenv("LOCALITY_WORKERS", "1")
+    real = export.briefing_charts
+    monkeypatch.setattr(export, "briefing_charts", lambda df, lang="vi", rules=None: real(df, lang, rules)[:1])
+    said = []
+    pack = export_pack(data, out, texts=texts, today=date(2026, 1, 2), progress=said.append)
+    assert [p.name for p in out.iterdir()] == [pack.name], "no temporary folder left"
+    if sig == signal.SIGKILL:
+        assert any("left by an export that was killed" in m for m in said)
+
+
+def test_a_live_exports_folder_is_left_alone(tmp_path):
+    live = tmp_path / f".2026-01-02-{os.getppid()}-abc"
+    dead_pid = 2 ** 22 + 17  # above the default pid_max: no such process
+    dead = tmp_path / f".2026-01-02-{dead_pid}-abc"
+    other = tmp_path / ".hidden-notes"
+    for d in (live, dead, other):
+        d.mkdir()
+    assert export.remove_stale_work(tmp_path) == [dead]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
