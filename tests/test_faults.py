@@ -159,3 +159,69 @@ def test_a_live_exports_folder_is_left_alone(tmp_path):
         d.mkdir()
     assert export.remove_stale_work(tmp_path) == [dead]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
+
+
+# ------------------------------------------------------------------ 4. new-article completes or changes nothing
+
+
+def _csv_bytes(data: Path) -> dict:
+    return {p: p.read_bytes() for p in data.rglob("*.csv")}
+
+
+def test_new_article_with_a_cp1258_articles_file_writes_nothing_and_can_be_retried(make_data):
+    from helpers.scaffold import ScaffoldError, new_article
+    from tests.conftest import to_cp1258
+
+    data, texts = make_data()
+    arts = data / "articles.csv"
+    arts.write_bytes(to_cp1258(arts.read_text(encoding="utf-8")))
+    before = _csv_bytes(data)
+    for _ in range(2):  # the retry gets the same refusal, not "the annotation file already exists"
+        with pytest.raises(ScaffoldError, match="not UTF-8"):
+            new_article(texts / "bai-thu.txt", "bai-moi", "phuong-a", data_dir=data, texts=texts, annotator="t",
+                        title="Bài mới", published="2024")
+        assert _csv_bytes(data) == before
+        assert not (data / "annotations" / "bai-moi.csv").exists()
+
+
+def test_new_article_rolls_back_the_annotation_file_when_the_article_row_fails(make_data, monkeypatch):
+    from helpers import scaffold
+
+    data, texts = make_data()
+    before = _csv_bytes(data)
+
+    def full_disk(path, row):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(scaffold, "append_row", full_disk)
+    with pytest.raises(OSError):
+        scaffold.new_article(texts / "bai-thu.txt", "bai-moi", "phuong-a", data_dir=data, texts=texts,
+                             annotator="t", title="Bài mới", published="2024")
+    assert _csv_bytes(data) == before
+    assert [p.name for p in (data / "annotations").iterdir()] == ["bai-thu.csv"], "no temporary file left"
+
+
+def test_new_article_with_a_cr_only_articles_file_keeps_cr(make_data):
+    from helpers.scaffold import new_article
+
+    data, texts = make_data()
+    arts = data / "articles.csv"
+    arts.write_bytes(arts.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    new_article(texts / "bai-thu.txt", "bai-moi", "phuong-a", data_dir=data, texts=texts, annotator="t",
+                title="Bài mới", published="2024")
+    assert b"\n" not in arts.read_bytes()
+
+
+@pytest.mark.parametrize("content", ["", "  \n\n\t \n"], ids=["empty", "blank"])
+def test_new_article_refuses_an_empty_text(make_data, tmp_path, content):
+    data, texts = make_data()
+    empty = tmp_path / "empty.txt"
+    empty.write_text(content, encoding="utf-8")
+    before = _csv_bytes(data)
+    result = subprocess.run([sys.executable, "-m", "helpers", "new-article", str(empty), "--id", "bai-moi",
+                             "--locality", "phuong-a", "--data", str(data), "--texts", str(texts)],
+                            cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"error: the article text {empty} is empty"), result.stderr
+    assert "\nfix: " in result.stderr and "Traceback" not in result.stderr
+    assert _csv_bytes(data) == before
