@@ -116,7 +116,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_table(args) -> int:
-    from .export import neutralise_frame, workbook_date, write_xlsx
+    from .export import neutralise_frame, workbook_date, write_whole, write_xlsx
     from .loading import check
 
     report = check(Path(args.data_dir), args.texts)
@@ -131,7 +131,8 @@ def cmd_table(args) -> int:
             return 2
         write_xlsx(args.out, {"figures": table}, when=workbook_date(report.figures))  # same data, same bytes
     elif args.out:
-        table.to_csv(args.out, index=False, encoding="utf-8-sig")  # BOM: Excel then shows the diacritics
+        # BOM: Excel then shows the diacritics; written whole, so a full disk leaves no truncated table
+        write_whole(args.out, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
     else:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     if report.errors:

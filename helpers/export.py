@@ -179,7 +179,37 @@ def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None =
                     clean[c] = clean[c].astype(object).map(
                         lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v)
             neutralise_frame(clean).to_excel(xl, sheet_name=name, index=False)
-    path.write_bytes(_stable_zip(buf.getvalue(), when or FALLBACK_DATE))
+    write_whole(path, _stable_zip(buf.getvalue(), when or FALLBACK_DATE))
+    return path
+
+
+def umask_mode(mode: int = 0o666) -> int:
+    """`mode` as the umask leaves it: the mode a file (0o666) or folder (0o777) made the ordinary way gets."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
+
+
+def write_whole(path, content: bytes) -> Path:
+    """Write `content` to `path` complete or not at all: a hidden file beside it (same disk), flushed to disk,
+    then renamed over it. A full disk leaves the previous file as it was, never a truncated one. The file
+    gets the previous file's mode, or the umask's ordinary one."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = umask_mode()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -709,6 +739,7 @@ def _free_name(root: Path, stamp: str) -> Path:
 def _publish(work: Path, root: Path, stamp: str) -> Path:
     """Rename the finished pack into `<stamp>`, or `<stamp>_2`, … : never into a folder that holds files,
     even when another export finishes at the same moment."""
+    os.chmod(work, umask_mode(0o777))  # mkdtemp made it private (0700): published, it is an ordinary folder
     while True:
         target = _free_name(root, stamp)
         try:

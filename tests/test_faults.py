@@ -225,3 +225,58 @@ def test_new_article_refuses_an_empty_text(make_data, tmp_path, content):
     assert result.stderr.startswith(f"error: the article text {empty} is empty"), result.stderr
     assert "\nfix: " in result.stderr and "Traceback" not in result.stderr
     assert _csv_bytes(data) == before
+
+
+# ------------------------------------------------------------------ 6. output files
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o755), (0o027, 0o750), (0o077, 0o700)])
+def test_the_published_pack_has_the_umasks_mode(make_data, tmp_path, monkeypatch, umask, mode):
+    monkeypatch.setenv("LOCALITY_WORKERS", "1")
+    real = export.briefing_charts
+    monkeypatch.setattr(export, "briefing_charts", lambda df, lang="vi", rules=None: real(df, lang, rules)[:1])
+    data, texts = make_data()
+    old = os.umask(umask)
+    try:
+        pack = export_pack(data, tmp_path / "out", texts=texts, today=date(2026, 1, 2), progress=lambda m: None)
+    finally:
+        os.umask(old)
+    assert pack.stat().st_mode & 0o777 == mode
+
+
+def _failing_fsync(monkeypatch):
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+
+
+@pytest.mark.parametrize("name", ["table.csv", "table.xlsx"])
+def test_table_out_on_a_full_disk_keeps_the_old_file(make_data, tmp_path, monkeypatch, capsys, name):
+    from helpers.__main__ import main
+
+    data, texts = make_data()
+    out = tmp_path / name
+    out.write_bytes(b"the previous table")
+    _failing_fsync(monkeypatch)
+    assert main(["table", str(data), "--out", str(out)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert out.read_bytes() == b"the previous table"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data" and p.name != "texts") == [name], \
+        "no temporary file left"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_table_out_writes_a_new_file_with_the_umasks_mode(make_data, tmp_path):
+    from helpers.__main__ import main
+
+    data, texts = make_data()
+    old = os.umask(0o022)
+    try:
+        main(["table", str(data), "--out", str(tmp_path / "t.csv")])
+    finally:
+        os.umask(old)
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbffigure_id") or \
+        (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
