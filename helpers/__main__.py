@@ -146,7 +146,7 @@ def cmd_export(args) -> int:
     from .export import export_pack
     from .problems import DataError
 
-    texts = args.texts or paths.default_texts()
+    texts = args.texts or paths.default_texts() or paths.texts_dir()  # none there: named in the warning
     try:
         export_pack(args.data, args.out, lang=args.lang, texts=texts)
     except DataError as exc:

@@ -403,8 +403,11 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
         report = check(data_dir, texts)
         if report.errors:
             raise DataError(report.problems)
+        unchecked = evidence_unchecked(report, texts)
         df = report.figures
         say(f"  {report.summary()}")
+        if unchecked:
+            say(f"WARNING: {unchecked}")
         out_root = Path(out_dir or paths.EXPORTS)
         out_root.mkdir(parents=True, exist_ok=True)
         stamp = (today or date.today()).isoformat()
@@ -483,6 +486,24 @@ def _terminated_as_exit():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def evidence_unchecked(report, texts) -> str:
+    """Why no evidence excerpt was checked against its article ('' when they were): no texts folder given, or
+    none of those given exists. Recorded as a `texts_missing` warning in the report (so the pack's summary
+    counts it) and returned, to be said loudly: a pack whose figures were never traced is not a checked one."""
+    from .problems import Problem
+    from .texts import describe, folders
+
+    if texts is not None and any(f.is_dir() for f in folders(texts)):
+        return ""
+    where = describe(texts) if texts is not None else ""
+    message = (f"the texts folder {where} does not exist: no evidence excerpt was checked against its article"
+               if where else "no texts folder was given: no evidence excerpt was checked against its article")
+    if not any(p.code == "texts_missing" for p in report.problems):
+        report.problems.append(Problem(where or "(texts)", None, None, None, "warning", "texts_missing", message,
+                                       "pass --texts with the folder(s) holding the article .txt files"))
+    return message
 
 
 def _refuse_in_starting_worker() -> None:
@@ -791,6 +812,8 @@ def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.Da
              "figcaption p{margin:.3em 0}.caveats li{color:#8a4b00}.files a{margin-right:.8em}</style></head><body>",
              f"<h1>{e('Gói tài liệu giao ban' if vi else 'Briefing pack')} — {stamp}</h1>",
              f"<p>{e(report.summary())}</p>",
+             *(f"<p class='warning'><b>{'Cảnh báo' if vi else 'Warning'}:</b> {e(p.message)}</p>"
+               for p in report.problems if p.code == "texts_missing"),
              f"<p><a href='briefing.xlsx'>{e('Sổ tính (mỗi biểu đồ một trang, kèm trang nguồn)' if vi else 'Workbook (a sheet per chart, plus sources)')}</a></p>",
              "<nav><ol>"]
     parts += [f"<li><a href='#{e(spec.stem)}'>{e(spec.title)}</a></li>" for spec, _ in built]

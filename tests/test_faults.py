@@ -280,3 +280,40 @@ def test_table_out_writes_a_new_file_with_the_umasks_mode(make_data, tmp_path):
     assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbffigure_id") or \
         (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# ------------------------------------------------------------------ 5. an export that checked no evidence says so
+
+
+@pytest.mark.parametrize("how", ["--texts", "LOCALITY_TEXTS"])
+def test_export_without_texts_says_no_evidence_was_checked(make_data, tmp_path, monkeypatch, capsys, how):
+    from helpers.__main__ import main
+
+    monkeypatch.setenv("LOCALITY_WORKERS", "1")
+    real = export.briefing_charts
+    monkeypatch.setattr(export, "briefing_charts", lambda df, lang="vi", rules=None: real(df, lang, rules)[:1])
+    data, texts = make_data()
+    gone = tmp_path / "no-such-texts"
+    args = ["export", "--data", str(data), "--out", str(tmp_path / "out")]
+    if how == "--texts":
+        args += ["--texts", str(gone)]
+    else:
+        monkeypatch.setenv("LOCALITY_TEXTS", str(gone))
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert f"WARNING: the texts folder {gone} does not exist: no evidence excerpt was checked" in err, err
+    assert "0 errors, 0 warnings" not in err
+    (pack,) = (tmp_path / "out").iterdir()
+    index = (pack / "index.html").read_text(encoding="utf-8")
+    assert "no evidence excerpt was checked" in index or "evidence was not checked" in index
+
+
+def test_export_pack_without_texts_warns_in_the_report(make_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOCALITY_WORKERS", "1")
+    real = export.briefing_charts
+    monkeypatch.setattr(export, "briefing_charts", lambda df, lang="vi", rules=None: real(df, lang, rules)[:1])
+    data, _ = make_data()
+    said = []
+    pack = export_pack(data, tmp_path / "out", texts=None, today=date(2026, 1, 2), progress=said.append)
+    assert "WARNING: no texts folder was given: no evidence excerpt was checked against its article" in said
+    assert "no texts folder was given" in (pack / "index.html").read_text(encoding="utf-8")
