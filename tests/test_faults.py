@@ -317,3 +317,33 @@ def test_export_pack_without_texts_warns_in_the_report(make_data, tmp_path, monk
     pack = export_pack(data, tmp_path / "out", texts=None, today=date(2026, 1, 2), progress=said.append)
     assert "WARNING: no texts folder was given: no evidence excerpt was checked against its article" in said
     assert "no texts folder was given" in (pack / "index.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ 7. sizes that blow up
+
+
+def test_problems_are_capped_per_file_and_code(make_data, monkeypatch):
+    from helpers import check, problems
+    from tests.conftest import fig
+
+    monkeypatch.setattr(problems, "MAX_PER_FILE_AND_CODE", 5)
+    data, texts = make_data(conftest.GOOD_ROWS + [fig(value="abc")] * 12)
+    report = check(data, texts)
+    bad = [p for p in report.problems if p.code == "bad_number"]
+    assert len(bad) == 6, [str(p) for p in bad]
+    assert bad[-1].row is None
+    assert bad[-1].message == ("7 more 'bad_number' errors in this file were left out of the report "
+                               "(the first 5 are listed)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes (POSIX)")
+def test_a_fifo_named_like_an_annotation_file_is_skipped(make_data):
+    data, texts = make_data()
+    os.mkfifo(data / "annotations" / "pipe.csv")
+    result = subprocess.run([sys.executable, "-m", "helpers", "validate", str(data), "--texts", str(texts),
+                             "--format", "json"], cwd=paths.ROOT, capture_output=True, text=True, timeout=60)
+    import json
+
+    found = [p for p in json.loads(result.stdout) if p["code"] == "not_a_file"]
+    assert [p["file"].endswith("pipe.csv") for p in found] == [True]
+    assert found[0]["severity"] == "warning"
