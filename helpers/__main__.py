@@ -146,6 +146,13 @@ def cmd_export(args) -> int:
     from .export import export_pack
     from .problems import DataError
 
+    from .export import worker_count
+
+    try:
+        worker_count(1)  # a bad $LOCALITY_WORKERS is said before anything starts, without a traceback
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     texts = args.texts or paths.default_texts() or paths.texts_dir()  # none there: named in the warning
     try:
         export_pack(args.data, args.out, lang=args.lang, texts=texts)

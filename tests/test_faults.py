@@ -347,3 +347,17 @@ def test_a_fifo_named_like_an_annotation_file_is_skipped(make_data):
     found = [p for p in json.loads(result.stdout) if p["code"] == "not_a_file"]
     assert [p["file"].endswith("pipe.csv") for p in found] == [True]
     assert found[0]["severity"] == "warning"
+
+
+# ------------------------------------------------------------------ 8. smaller
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1", "1.5"])
+def test_a_bad_worker_count_is_a_clear_error(make_data, tmp_path, value):
+    data, texts = make_data()
+    result = subprocess.run([sys.executable, "-m", "helpers", "export", "--data", str(data), "--out",
+                             str(tmp_path / "out"), "--texts", str(texts)], cwd=paths.ROOT, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "LOCALITY_WORKERS": value})
+    assert result.returncode == 2
+    assert result.stderr == (f"error: $LOCALITY_WORKERS must be a whole number of at least 1, not {value!r}\n")
+    assert not (tmp_path / "out").exists()
