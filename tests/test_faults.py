@@ -361,3 +361,31 @@ def test_a_bad_worker_count_is_a_clear_error(make_data, tmp_path, value):
     assert result.returncode == 2
     assert result.stderr == (f"error: $LOCALITY_WORKERS must be a whole number of at least 1, not {value!r}\n")
     assert not (tmp_path / "out").exists()
+
+
+def _agreement_rows(n: int, offset: int, file: str):
+    from helpers.agreement import Row
+    from helpers.schema import ANNOTATIONS
+
+    rows = []
+    for k in range(n):
+        i = k + offset
+        cells = {c: "" for c in ANNOTATIONS.columns}
+        cells.update(locality_id="phuong-a", metric_id="party_members_admitted_count", figure_type="result",
+                     value=str(i), unit="người", period_start=str(1900 + i), period_end=str(1900 + i),
+                     evidence=f"kết nạp {i} đảng viên năm {1900 + i}")
+        rows.append(Row(file, k + 2, cells, (float(i), None, float(i)), None, (str(1900 + i), str(1900 + i)),
+                        [(10 * i, 10 * i + 5)]))
+    return rows
+
+
+def test_agreement_is_linear_in_rows():
+    from helpers.agreement import compare
+
+    a, b = _agreement_rows(2000, 0, "a.csv"), _agreement_rows(2000, 1000, "b.csv")
+    start = time.perf_counter()
+    pairs, only_a, only_b = compare(a, b)
+    elapsed = time.perf_counter() - start
+    assert (len(pairs), len(only_a), len(only_b)) == (1000, 1000, 1000)
+    assert all(p.a.cells["value"] == p.b.cells["value"] and not p.differences for p in pairs)
+    assert elapsed < 5, f"2,000 × 2,000 rows compared in {elapsed:.1f} s"
