@@ -696,7 +696,9 @@ def article_mentions(text_path, data_dir=None) -> tuple[list[Mention], str | Non
 
     text = read_text(Path(text_path))
     if text is None:
-        raise OSError(f"cannot read the article text {text_path}")
+        from .texts import unreadable_reason
+
+        raise OSError(f"cannot read the article text {text_path}: {unreadable_reason(Path(text_path))}")
     from .units import read_units
 
     units = read_units(data_dir)

@@ -76,7 +76,10 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
     text_path = Path(text_path)
     text = read_text(text_path)
     if text is None:
-        raise OSError(f"cannot read the article text {text_path}")
+        from .texts import unreadable_reason
+
+        raise ScaffoldError(f"cannot read the article text {text_path}: {unreadable_reason(text_path)}",
+                            "give the path of the article saved as plain text (UTF-8)")
     if not text.strip():
         raise ScaffoldError(f"the article text {text_path} is empty",
                             "save the article's text into the file (plain text, UTF-8), then run again")

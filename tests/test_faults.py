@@ -389,3 +389,22 @@ def test_agreement_is_linear_in_rows():
     assert (len(pairs), len(only_a), len(only_b)) == (1000, 1000, 1000)
     assert all(p.a.cells["value"] == p.b.cells["value"] and not p.differences for p in pairs)
     assert elapsed < 5, f"2,000 × 2,000 rows compared in {elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("kind", ["png", "missing"])
+def test_new_article_with_an_unreadable_text_says_why_and_exits_1(make_data, tmp_path, kind):
+    data, texts = make_data()
+    article = tmp_path / "bai.txt"
+    if kind == "png":
+        article.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452") + bytes(range(256)) * 4)
+    before = _csv_bytes(data)
+    result = subprocess.run([sys.executable, "-m", "helpers", "new-article", str(article), "--id", "bai-moi",
+                             "--locality", "phuong-a", "--data", str(data), "--texts", str(texts)],
+                            cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"error: cannot read the article text {article}: ") and len(first) > len(
+        f"error: cannot read the article text {article}: ") + 5, result.stderr
+    if kind == "missing":
+        assert "No such file or directory" in first
+    assert _csv_bytes(data) == before
