@@ -129,7 +129,11 @@ def cmd_table(args) -> int:
         if not args.out:
             print("error: --format xlsx needs --out FILE.xlsx", file=sys.stderr)
             return 2
-        write_xlsx(args.out, {"figures": table}, when=workbook_date(report.figures))  # same data, same bytes
+        cut: list = []
+        write_xlsx(args.out, {"figures": table}, when=workbook_date(report.figures), cut=cut)  # same data, same bytes
+        for _, row, column, n in cut:
+            print(f"warning: row {row}, column {column}: {n:,} characters, more than a spreadsheet cell holds; "
+                  "cut, with a marker at its end (the CSV format keeps it whole)", file=sys.stderr)
     elif args.out:
         # BOM: Excel then shows the diacritics; written whole, so a full disk leaves no truncated table
         write_whole(args.out, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))

@@ -163,11 +163,29 @@ def workbook_date(df: pd.DataFrame | None) -> datetime:
     return newest
 
 
-def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None = None) -> Path:
+# Excel holds at most this many characters in a cell; a longer one is cut, and says so at its end.
+XLSX_CELL_MAX = 32_767
+
+
+def _cut_marker(n: int) -> str:
+    return f" … [cut: {n:,} characters in all, see the CSV]"
+
+
+def _fit_cell(v):
+    if isinstance(v, str) and len(v) > XLSX_CELL_MAX:
+        marker = _cut_marker(len(v))
+        return v[:XLSX_CELL_MAX - len(marker)] + marker
+    return v
+
+
+def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None = None,
+               cut: list | None = None) -> Path:
     """Write one sheet per frame, neutralised, with the same bytes for the same frames.
 
     openpyxl stamps the workbook with the time of saving and the zip entries with the time of
-    writing; both are replaced by `when` (default FALLBACK_DATE).
+    writing; both are replaced by `when` (default FALLBACK_DATE). A cell longer than Excel holds
+    (XLSX_CELL_MAX) is cut with a marker saying so; each cut is added to `cut` as
+    (sheet, spreadsheet row, column, length), for the caller to report.
     """
     path = Path(path)
     buf = io.BytesIO()
@@ -178,7 +196,17 @@ def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None =
                 if clean[c].dtype == object or pd.api.types.is_string_dtype(clean[c]):
                     clean[c] = clean[c].astype(object).map(
                         lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v)
-            neutralise_frame(clean).to_excel(xl, sheet_name=name, index=False)
+            clean = neutralise_frame(clean)
+            for c in clean.columns:
+                if clean[c].dtype == object or pd.api.types.is_string_dtype(clean[c]):
+                    clean[c] = clean[c].astype(object)
+                    long = clean[c].map(lambda v: isinstance(v, str) and len(v) > XLSX_CELL_MAX)
+                    if long.any():
+                        for pos in long.to_numpy().nonzero()[0]:
+                            if cut is not None:
+                                cut.append((name, int(pos) + 2, str(c), len(clean[c].iloc[pos])))
+                        clean[c] = clean[c].map(_fit_cell)
+            clean.to_excel(xl, sheet_name=name, index=False)
     write_whole(path, _stable_zip(buf.getvalue(), when or FALLBACK_DATE))
     return path
 
@@ -420,8 +448,11 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
             omitted = left_out(df, specs, lang)
             built = render_charts(specs, work, lang, say, pool=pool)
             say("Writing the workbook and index.html …")
-            write_workbook(work / "briefing.xlsx", built, df, lang, omitted)
-            write_index(work / "index.html", built, report, lang, stamp, omitted)
+            cut = write_workbook(work / "briefing.xlsx", built, df, lang, omitted)
+            for sheet, row, column, n in cut:
+                say(f"WARNING: briefing.xlsx, sheet {sheet}, row {row}, column {column}: {n:,} characters, "
+                    f"more than a cell holds ({XLSX_CELL_MAX:,}); cut, with a marker")
+            write_index(work / "index.html", built, report, lang, stamp, omitted, cut=cut)
             target = _publish(work, out_root, stamp)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)  # render_charts has stopped every worker by now
@@ -783,7 +814,7 @@ def _sheet_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.DataFrame | None = None) -> None:
+def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.DataFrame | None = None) -> list:
     """A sheet per chart (its numbers), a sources sheet with every article and evidence excerpt used, and
     the indicators no comparison shows, with why."""
     used, sheets, taken = set(), {}, {"nguon-sources", "bo-ra-left-out"}
@@ -798,10 +829,13 @@ def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.D
     sheets["nguon-sources"] = sources  # neutralised by write_xlsx
     if omitted is not None and not omitted.empty:
         sheets["bo-ra-left-out"] = omitted
-    write_xlsx(path, sheets, when=workbook_date(src))
+    cut: list = []
+    write_xlsx(path, sheets, when=workbook_date(src), cut=cut)
+    return cut
 
 
-def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.DataFrame | None = None) -> None:
+def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.DataFrame | None = None,
+                cut: list | None = None) -> None:
     """A self-contained page: each chart with its title, caption, sources, caveats and downloads."""
     vi = lang == "vi"
     e = html.escape
@@ -814,6 +848,12 @@ def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.Da
              f"<p>{e(report.summary())}</p>",
              *(f"<p class='warning'><b>{'Cảnh báo' if vi else 'Warning'}:</b> {e(p.message)}</p>"
                for p in report.problems if p.code == "texts_missing"),
+             *(f"<p class='warning'><b>{'Cảnh báo' if vi else 'Warning'}:</b> "
+               + e(f"briefing.xlsx, {'trang' if vi else 'sheet'} {sheet}, {'dòng' if vi else 'row'} {row}, "
+                   f"{'cột' if vi else 'column'} {column}: " + (
+                       f"{n:,} ký tự, quá giới hạn {XLSX_CELL_MAX:,} của một ô; đã cắt bớt, có ghi chú ở cuối ô"
+                       if vi else f"{n:,} characters, more than a cell holds ({XLSX_CELL_MAX:,}); cut, with a marker"))
+               + "</p>" for sheet, row, column, n in (cut or [])),
              f"<p><a href='briefing.xlsx'>{e('Sổ tính (mỗi biểu đồ một trang, kèm trang nguồn)' if vi else 'Workbook (a sheet per chart, plus sources)')}</a></p>",
              "<nav><ol>"]
     parts += [f"<li><a href='#{e(spec.stem)}'>{e(spec.title)}</a></li>" for spec, _ in built]

@@ -408,3 +408,34 @@ def test_new_article_with_an_unreadable_text_says_why_and_exits_1(make_data, tmp
     if kind == "missing":
         assert "No such file or directory" in first
     assert _csv_bytes(data) == before
+
+
+def test_xlsx_cells_too_long_are_cut_with_a_marker_and_reported(tmp_path):
+    import warnings
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    cut = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no raw pandas or openpyxl warning
+        export.write_xlsx(tmp_path / "t.xlsx", {"s": pd.DataFrame({"note": ["ngắn", "x" * 40_000]})}, cut=cut)
+    assert cut == [("s", 3, "note", 40_000)]
+    cell = load_workbook(tmp_path / "t.xlsx")["s"]["A3"].value
+    assert len(cell) == export.XLSX_CELL_MAX and cell.endswith(" … [cut: 40,000 characters in all, see the CSV]")
+
+
+def test_a_pack_with_a_cut_cell_says_so_in_its_index(make_data, tmp_path, monkeypatch):
+    from tests.conftest import fig
+
+    monkeypatch.setenv("LOCALITY_WORKERS", "1")
+    real = export.briefing_charts
+    monkeypatch.setattr(export, "briefing_charts", lambda df, lang="vi", rules=None: real(df, lang, rules)[:1])
+    rows = [dict(r) for r in conftest.GOOD_ROWS]
+    for r in rows:
+        r["note"] = "ghi chú " * 5_000
+    data, texts = make_data(rows)
+    said = []
+    pack = export_pack(data, tmp_path / "out", texts=texts, today=date(2026, 1, 2), progress=said.append, lang="en")
+    assert any(m.startswith("WARNING: briefing.xlsx, sheet nguon-sources") for m in said), said
+    assert "more than a cell holds (32,767); cut, with a marker" in (pack / "index.html").read_text(encoding="utf-8")
