@@ -439,3 +439,28 @@ def test_a_pack_with_a_cut_cell_says_so_in_its_index(make_data, tmp_path, monkey
     pack = export_pack(data, tmp_path / "out", texts=texts, today=date(2026, 1, 2), progress=said.append, lang="en")
     assert any(m.startswith("WARNING: briefing.xlsx, sheet nguon-sources") for m in said), said
     assert "more than a cell holds (32,767); cut, with a marker" in (pack / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, message, fix", [
+    ("١٢٣", "'١٢٣' is written with digits of another script ('١' is arabic-indic digit one)",
+     "write it with the digits 0-9: 123"),
+    ("１２３", "'１２３' is written with digits of another script ('１' is fullwidth digit one)",
+     "write it with the digits 0-9: 123"),
+    ("٣,٥", "'٣,٥' is written with digits of another script ('٣' is arabic-indic digit three)",
+     "write it with the digits 0-9: 3,5"),
+    ("-0", "'-0' is minus zero", "write 0, or the figure the article prints"),
+    ("-0,00", "'-0,00' is minus zero", "write 0, or the figure the article prints"),
+])
+def test_foreign_digits_and_minus_zero_are_refused(text, message, fix):
+    from helpers.numbers import NumberError, parse_number
+
+    with pytest.raises(NumberError) as info:
+        parse_number(text)
+    assert (info.value.message, info.value.fix) == (message, fix)
+
+
+@pytest.mark.parametrize("text, value", [("0", 0.0), ("+0", 0.0), ("-0,5", -0.5), ("123", 123.0)])
+def test_zero_and_negative_numbers_still_read(text, value):
+    from helpers.numbers import parse_number
+
+    assert parse_number(text) == value
