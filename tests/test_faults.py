@@ -464,3 +464,23 @@ def test_zero_and_negative_numbers_still_read(text, value):
     from helpers.numbers import parse_number
 
     assert parse_number(text) == value
+
+
+def test_taken_spans_answer_as_a_scan_of_every_span_would():
+    import random
+
+    from helpers.mentions import _Taken
+
+    rng = random.Random(7)
+    for _ in range(200):
+        taken, plain = _Taken(), []
+        for _ in range(rng.randint(0, 30)):
+            s = rng.randint(0, 200)
+            span = (s, s + rng.randint(1, rng.choice([3, 10, 80])))
+            taken.append(span)
+            plain.append(span)
+        for _ in range(30):
+            s = rng.randint(0, 220)
+            e = s + rng.randint(1, 15)
+            assert taken.free(s, e) == (not any(s < te and ts < e for ts, te in plain))
+
