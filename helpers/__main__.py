@@ -116,7 +116,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_table(args) -> int:
-    from .export import neutralise_frame, workbook_date, write_xlsx
+    from .export import neutralise_frame, workbook_date, write_whole, write_xlsx
     from .loading import check
 
     report = check(Path(args.data_dir), args.texts)
@@ -129,9 +129,14 @@ def cmd_table(args) -> int:
         if not args.out:
             print("error: --format xlsx needs --out FILE.xlsx", file=sys.stderr)
             return 2
-        write_xlsx(args.out, {"figures": table}, when=workbook_date(report.figures))  # same data, same bytes
+        cut: list = []
+        write_xlsx(args.out, {"figures": table}, when=workbook_date(report.figures), cut=cut)  # same data, same bytes
+        for _, row, column, n in cut:
+            print(f"warning: row {row}, column {column}: {n:,} characters, more than a spreadsheet cell holds; "
+                  "cut, with a marker at its end (the CSV format keeps it whole)", file=sys.stderr)
     elif args.out:
-        table.to_csv(args.out, index=False, encoding="utf-8-sig")  # BOM: Excel then shows the diacritics
+        # BOM: Excel then shows the diacritics; written whole, so a full disk leaves no truncated table
+        write_whole(args.out, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
     else:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     if report.errors:
@@ -145,7 +150,14 @@ def cmd_export(args) -> int:
     from .export import export_pack
     from .problems import DataError
 
-    texts = args.texts or paths.default_texts()
+    from .export import worker_count
+
+    try:
+        worker_count(1)  # a bad $LOCALITY_WORKERS is said before anything starts, without a traceback
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    texts = args.texts or paths.default_texts() or paths.texts_dir()  # none there: named in the warning
     try:
         export_pack(args.data, args.out, lang=args.lang, texts=texts)
     except DataError as exc:

@@ -18,16 +18,16 @@ st_ctime is the creation time, every file is always re-read.
 One slot is kept per (data folder, texts folder) as typed, holding the latest result; at most
 MAX_SLOTS slots are kept, the least recently used dropped first. The folder is $LOCALITY_CACHE, else
 $XDG_CACHE_HOME/locality-terms, else ~/.cache/locality-terms; LOCALITY_CACHE=off turns caching off.
-The figures are stored as an Arrow file and read back memory-mapped (a national table in a few
-hundredths of a second); the rest of the Report is pickled. The cache holds our own results, written
-by this user: it is as trusted as the virtual environment itself. Any failure to read or write the cache falls back to validating afresh.
+Nothing stored is executable: each table of the Report is an Arrow file, the rest (problems, counts) and
+the remembered file digests are JSON. The folder must be this user's and writable by nobody else, else it is
+not used (with a warning), and each Arrow file's SHA-256 is recorded in the slot's JSON index and checked
+before it is served. Any failure to read or write the cache falls back to validating afresh.
 """
 from __future__ import annotations
 
 import hashlib
-import copy
+import json
 import os
-import pickle
 import stat
 import sys
 import tempfile
@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .texts import folders
 
-FORMAT = 2  # bump when the stored layout changes
+FORMAT = 3  # bump when the stored layout changes
 MAX_SLOTS = 16
 RACY_SECONDS = 3.0
 STAT_SHORTCUT = os.name != "nt"
@@ -159,16 +159,39 @@ def _slot(folder: Path, data_dir: Path, texts) -> Path:
     return folder / ("check-" + hashlib.sha256(where.encode()).hexdigest()[:24])
 
 
+FRAMES = ("figures", "articles", "localities", "metrics", "successions", "variants")
+
+
+def usable(folder: Path) -> bool:
+    """Whether `folder` may hold the cache: created here (mode 0700) if missing, owned by this user and
+    writable by nobody else. A folder another user can write (a shared $LOCALITY_CACHE) could serve
+    results they forged, so it is not used, with a warning."""
+    import warnings
+
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.stat()
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):  # Windows: no owner or mode bits to check
+        return True
+    if st.st_uid != os.getuid() or st.st_mode & 0o022 or not stat.S_ISDIR(st.st_mode):
+        warnings.warn(f"the cache folder {folder} is not owned by you or others can write to it: not used "
+                      f"(make it yours with mode 0700, or set LOCALITY_CACHE to a private folder)", stacklevel=3)
+        return False
+    return True
+
+
 def cached_check(data_dir: Path, texts, compute):
     """`compute()` (a Report), served from the cache when every input is byte-for-byte unchanged."""
     folder = root()
-    if folder is None:
+    if folder is None or not usable(folder):
         return compute()
     slot = _slot(folder, data_dir, texts)
-    memo_path = slot.with_suffix(".files.pickle")
-    memo = _load_pickle(memo_path)
+    memo_path = slot.with_suffix(".files.json")
+    memo = _load_memo(memo_path)
     try:
-        digest, hasher = key(data_dir, texts, memo if isinstance(memo, dict) else {})
+        digest, hasher = key(data_dir, texts, memo)
     except OSError:
         return compute()
     report = _read(slot, digest)
@@ -179,39 +202,51 @@ def cached_check(data_dir: Path, texts, compute):
     else:
         stats["hits"] += 1
         try:
-            os.utime(slot.with_suffix(".pickle"))  # recently used: kept when older slots are dropped
+            os.utime(slot.with_suffix(".json"))  # recently used: kept when older slots are dropped
         except OSError:
             pass
     if hasher.fresh != memo:
-        _write_bytes(folder, memo_path, pickle.dumps(hasher.fresh, protocol=pickle.HIGHEST_PROTOCOL))
+        memo_json = {p: [list(sig), d] for p, (sig, d) in hasher.fresh.items()}
+        _write_bytes(folder, memo_path, json.dumps(memo_json).encode("utf-8"))
     return report
 
 
-def _load_pickle(path: Path):
+def _load_memo(path: Path) -> dict:
+    """The remembered file digests (JSON: path -> [stat signature, digest]); anything odd starts afresh."""
     try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except Exception:  # missing, truncated or foreign: start afresh  # noqa: BLE001
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {str(p): (tuple(int(x) for x in sig), str(d)) for p, (sig, d) in raw.items()}
+    except Exception:  # missing, truncated or foreign  # noqa: BLE001
         return {}
 
 
-def _read(slot: Path, digest: str):
-    """The stored Report of `digest`, or None. The figures are an Arrow file, memory-mapped: a national
-    table (500,000 figures) comes back in a few hundredths of a second, with the same dtypes."""
-    try:
-        with open(slot.with_suffix(".pickle"), "rb") as f:
-            if f.readline().strip().decode("ascii", "replace") != digest:
-                return None
-            report, stored_as = pickle.load(f)
-        if stored_as == "arrow":
-            import pyarrow as pa
-            import pyarrow.ipc as ipc
+def _frame_path(slot: Path, name: str) -> Path:
+    return slot.with_suffix(f".{name}.arrow")
 
-            table = ipc.open_file(pa.memory_map(str(slot.with_suffix(".arrow")))).read_all()
-            if (table.schema.metadata or {}).get(b"locality-terms-digest") != digest.encode():
-                return None
-            report.figures = table.to_pandas()
-        return report
+
+def _read(slot: Path, digest: str):
+    """The stored Report of `digest`, or None. The index (JSON) holds the Report's plain fields and the
+    SHA-256 of each frame's Arrow file; a file whose bytes differ from its recorded digest is a miss."""
+    from .loading import Report
+    from .problems import Problem
+
+    try:
+        index = json.loads(slot.with_suffix(".json").read_text(encoding="utf-8"))
+        if index.get("format") != FORMAT or index.get("key") != digest:
+            return None
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        frames = {}
+        for name in FRAMES:
+            data = _frame_path(slot, name).read_bytes()
+            if hashlib.sha256(data).hexdigest() != index["frames"][name]:
+                return None  # rewritten or damaged since it was stored
+            frames[name] = ipc.open_file(pa.py_buffer(data)).read_all().to_pandas()
+        fields = index["report"]
+        problems = [Problem(**p) for p in fields["problems"]]
+        return Report(problems=problems, texts_checked=int(fields["texts_checked"]),
+                      rows_read=int(fields["rows_read"]), files=[str(f) for f in fields["files"]], **frames)
     except FileNotFoundError:
         return None
     except Exception:  # a truncated or foreign file is a miss, never an error  # noqa: BLE001
@@ -219,44 +254,30 @@ def _read(slot: Path, digest: str):
 
 
 def _write(folder: Path, slot: Path, digest: str, report) -> None:
-    """The figures as Arrow (when pyarrow is there and the table converts), the rest of the Report pickled;
-    each file written whole under a temporary name, then renamed, and both stamped with the digest."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        stored_as, rest = "pickle", report
-        if _write_arrow(folder, slot.with_suffix(".arrow"), report.figures, digest):
-            stored_as, rest = "arrow", copy.copy(report)
-            rest.figures = None
-        payload = digest.encode("ascii") + b"\n" + pickle.dumps((rest, stored_as), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_bytes(folder, slot.with_suffix(".pickle"), payload, strict=True)
-        _evict(folder)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, ImportError):
-        pass
-
-
-def _write_arrow(folder: Path, path: Path, frame, digest: str) -> bool:
-    """`frame` as an Arrow IPC file (streamed to a temporary file, then renamed); False when pyarrow is
-    missing or the frame does not convert, so the caller pickles it instead."""
+    """Each frame of the Report as an Arrow file, then the JSON index holding the rest and each Arrow file's
+    digest; every file written whole under a temporary name, then renamed. Nothing stored is executable.
+    A Report that does not convert is not cached."""
     try:
         import pyarrow as pa
         import pyarrow.ipc as ipc
-    except ImportError:
-        return False
-    try:
-        table = pa.Table.from_pandas(frame, preserve_index=True)
-    except (pa.ArrowException, TypeError, ValueError):
-        return False
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"locality-terms-digest": digest.encode()})
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    os.close(fd)
-    try:
-        with pa.OSFile(tmp, "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+
+        hashes = {}
+        for name in FRAMES:
+            table = pa.Table.from_pandas(getattr(report, name), preserve_index=True)
+            sink = pa.BufferOutputStream()
+            with ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+            data = sink.getvalue().to_pybytes()
+            hashes[name] = hashlib.sha256(data).hexdigest()
+            _write_bytes(folder, _frame_path(slot, name), data, strict=True)
+        index = {"format": FORMAT, "key": digest, "frames": hashes,
+                 "report": {"problems": [p.as_dict() for p in report.problems], "texts_checked": report.texts_checked,
+                            "rows_read": report.rows_read, "files": list(report.files)}}
+        _write_bytes(folder, slot.with_suffix(".json"), json.dumps(index, ensure_ascii=False).encode("utf-8"),
+                     strict=True)
+        _evict(folder)
+    except Exception:  # noqa: BLE001  pyarrow missing, a frame that does not convert, a full disk: not cached
+        pass
 
 
 def _write_bytes(folder: Path, path: Path, data: bytes, strict: bool = False) -> None:
@@ -279,13 +300,15 @@ def _write_bytes(folder: Path, path: Path, data: bytes, strict: bool = False) ->
 def _evict(folder: Path) -> None:
     """Keep the MAX_SLOTS most recently used slots."""
     slots = []
-    for p in folder.glob("check-*.pickle"):
+    for p in folder.glob("check-*.json"):
+        if p.name.endswith(".files.json"):
+            continue
         try:
             slots.append((p.stat().st_mtime, p))
         except OSError:
             continue
     for _, p in sorted(slots, reverse=True)[MAX_SLOTS:]:
-        for q in (p, p.with_suffix(".arrow"), p.with_suffix(".files.pickle")):
+        for q in (p, p.with_suffix(".files.json"), *(_frame_path(p, name) for name in FRAMES)):
             q.unlink(missing_ok=True)
 
 

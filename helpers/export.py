@@ -163,11 +163,29 @@ def workbook_date(df: pd.DataFrame | None) -> datetime:
     return newest
 
 
-def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None = None) -> Path:
+# Excel holds at most this many characters in a cell; a longer one is cut, and says so at its end.
+XLSX_CELL_MAX = 32_767
+
+
+def _cut_marker(n: int) -> str:
+    return f" … [cut: {n:,} characters in all, see the CSV]"
+
+
+def _fit_cell(v):
+    if isinstance(v, str) and len(v) > XLSX_CELL_MAX:
+        marker = _cut_marker(len(v))
+        return v[:XLSX_CELL_MAX - len(marker)] + marker
+    return v
+
+
+def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None = None,
+               cut: list | None = None) -> Path:
     """Write one sheet per frame, neutralised, with the same bytes for the same frames.
 
     openpyxl stamps the workbook with the time of saving and the zip entries with the time of
-    writing; both are replaced by `when` (default FALLBACK_DATE).
+    writing; both are replaced by `when` (default FALLBACK_DATE). A cell longer than Excel holds
+    (XLSX_CELL_MAX) is cut with a marker saying so; each cut is added to `cut` as
+    (sheet, spreadsheet row, column, length), for the caller to report.
     """
     path = Path(path)
     buf = io.BytesIO()
@@ -178,8 +196,48 @@ def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None =
                 if clean[c].dtype == object or pd.api.types.is_string_dtype(clean[c]):
                     clean[c] = clean[c].astype(object).map(
                         lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v)
-            neutralise_frame(clean).to_excel(xl, sheet_name=name, index=False)
-    path.write_bytes(_stable_zip(buf.getvalue(), when or FALLBACK_DATE))
+            clean = neutralise_frame(clean)
+            for c in clean.columns:
+                if clean[c].dtype == object or pd.api.types.is_string_dtype(clean[c]):
+                    clean[c] = clean[c].astype(object)
+                    long = clean[c].map(lambda v: isinstance(v, str) and len(v) > XLSX_CELL_MAX)
+                    if long.any():
+                        for pos in long.to_numpy().nonzero()[0]:
+                            if cut is not None:
+                                cut.append((name, int(pos) + 2, str(c), len(clean[c].iloc[pos])))
+                        clean[c] = clean[c].map(_fit_cell)
+            clean.to_excel(xl, sheet_name=name, index=False)
+    write_whole(path, _stable_zip(buf.getvalue(), when or FALLBACK_DATE))
+    return path
+
+
+def umask_mode(mode: int = 0o666) -> int:
+    """`mode` as the umask leaves it: the mode a file (0o666) or folder (0o777) made the ordinary way gets."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
+
+
+def write_whole(path, content: bytes) -> Path:
+    """Write `content` to `path` complete or not at all: a hidden file beside it (same disk), flushed to disk,
+    then renamed over it. A full disk leaves the previous file as it was, never a truncated one. The file
+    gets the previous file's mode, or the umask's ordinary one."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = umask_mode()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -368,31 +426,115 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
 
     _refuse_in_starting_worker()
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    with chart_workers() as pool:  # the workers start while this process validates and plans the charts
+    with _terminated_as_exit(), chart_workers() as pool:  # the workers start while this process validates and plans the charts
         say("Validating the data …")
         report = check(data_dir, texts)
         if report.errors:
             raise DataError(report.problems)
+        unchecked = evidence_unchecked(report, texts)
         df = report.figures
         say(f"  {report.summary()}")
+        if unchecked:
+            say(f"WARNING: {unchecked}")
         out_root = Path(out_dir or paths.EXPORTS)
         out_root.mkdir(parents=True, exist_ok=True)
         stamp = (today or date.today()).isoformat()
-        work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=out_root))
+        remove_stale_work(out_root, say)
+        # The pid in the name lets the next export remove this folder if this process is killed.
+        work = Path(tempfile.mkdtemp(prefix=f".{stamp}-{os.getpid()}-", dir=out_root))
         try:
             with pack_style(lang):
                 specs = pack_charts(df, lang, pack_rules(data_dir))
             omitted = left_out(df, specs, lang)
             built = render_charts(specs, work, lang, say, pool=pool)
             say("Writing the workbook and index.html …")
-            write_workbook(work / "briefing.xlsx", built, df, lang, omitted)
-            write_index(work / "index.html", built, report, lang, stamp, omitted)
+            cut = write_workbook(work / "briefing.xlsx", built, df, lang, omitted)
+            for sheet, row, column, n in cut:
+                say(f"WARNING: briefing.xlsx, sheet {sheet}, row {row}, column {column}: {n:,} characters, "
+                    f"more than a cell holds ({XLSX_CELL_MAX:,}); cut, with a marker")
+            write_index(work / "index.html", built, report, lang, stamp, omitted, cut=cut)
             target = _publish(work, out_root, stamp)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)  # render_charts has stopped every worker by now
             raise
     say(f"Briefing pack written to {target}")
     return target
+
+
+_WORK_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}-(\d+)-")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or a check this system does not allow: leave its folder
+    return True
+
+
+def remove_stale_work(out_root: Path, say: Callable[[str], None] = lambda msg: None) -> list[Path]:
+    """Remove the hidden temporary folders (`.<date>-<pid>-…`) of exports whose process has died (killed by
+    SIGKILL, a power cut): nothing else can remove them. A live export's folder is left alone."""
+    removed = []
+    for entry in Path(out_root).iterdir():
+        m = _WORK_NAME.match(entry.name)
+        if not m or not entry.is_dir() or entry.is_symlink():
+            continue
+        pid = int(m.group(1))
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        say(f"Removed {entry.name}, left by an export that was killed (process {pid})")
+        removed.append(entry)
+    return removed
+
+
+class Terminated(SystemExit):
+    """SIGTERM during an export: raised in the main thread so that the pool is stopped and the unfinished
+    pack removed, as after Ctrl-C; exits with 128 + 15 as a process killed by the signal would."""
+
+    def __init__(self):
+        super().__init__(128 + 15)
+
+
+@contextmanager
+def _terminated_as_exit():
+    """SIGTERM raises Terminated while an export runs (main thread only: signals are delivered there)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def evidence_unchecked(report, texts) -> str:
+    """Why no evidence excerpt was checked against its article ('' when they were): no texts folder given, or
+    none of those given exists. Recorded as a `texts_missing` warning in the report (so the pack's summary
+    counts it) and returned, to be said loudly: a pack whose figures were never traced is not a checked one."""
+    from .problems import Problem
+    from .texts import describe, folders
+
+    if texts is not None and any(f.is_dir() for f in folders(texts)):
+        return ""
+    where = describe(texts) if texts is not None else ""
+    message = (f"the texts folder {where} does not exist: no evidence excerpt was checked against its article"
+               if where else "no texts folder was given: no evidence excerpt was checked against its article")
+    if not any(p.code == "texts_missing" for p in report.problems):
+        report.problems.append(Problem(where or "(texts)", None, None, None, "warning", "texts_missing", message,
+                                       "pass --texts with the folder(s) holding the article .txt files"))
+    return message
 
 
 def _refuse_in_starting_worker() -> None:
@@ -516,7 +658,8 @@ def chart_workers(jobs: int = MAX_WORKERS):
     if workers < 2 or multiprocessing.current_process().daemon:  # a daemonic process may not have children
         yield None
         return
-    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
+                               initargs=(os.getpid(),))
     starter = threading.Thread(target=pool.submit, args=(_warm_up,), name="chart-workers-start", daemon=True)
     starter.start()
     try:
@@ -591,15 +734,31 @@ def _warm_up() -> None:
     """The first job of a pool: nothing to do, but submitting it starts the fork server and a worker."""
 
 
-def _init_worker() -> None:
-    """A worker draws off-screen, and leaves Ctrl-C to the parent, which stops the pool and removes the
-    unfinished pack."""
+def _init_worker(parent: int | None = None) -> None:
+    """A worker draws off-screen, leaves Ctrl-C to the parent, which stops the pool and removes the
+    unfinished pack, and ends as soon as the exporting process is gone (killed by SIGKILL, it can stop
+    nothing): a worker never outlives it nor writes into a folder the next export removes."""
     import signal
+    import threading
 
     import matplotlib
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     matplotlib.use("Agg")
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.2) -> None:
+    """End this worker when process `parent` has ended. Its parent process is the fork server, not the
+    export, so the export's pid is watched: gone, or an orphan re-parented to init (pid reused)."""
+    import time
+
+    start_ppid = os.getppid()
+    while True:
+        time.sleep(every)
+        if not _pid_alive(parent) or os.getppid() != start_ppid:
+            os._exit(1)
 
 
 def _worker_render(spec: Chart, out_dir: Path, lang: str, package: str):
@@ -632,6 +791,7 @@ def _free_name(root: Path, stamp: str) -> Path:
 def _publish(work: Path, root: Path, stamp: str) -> Path:
     """Rename the finished pack into `<stamp>`, or `<stamp>_2`, … : never into a folder that holds files,
     even when another export finishes at the same moment."""
+    os.chmod(work, umask_mode(0o777))  # mkdtemp made it private (0700): published, it is an ordinary folder
     while True:
         target = _free_name(root, stamp)
         try:
@@ -654,7 +814,7 @@ def _sheet_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.DataFrame | None = None) -> None:
+def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.DataFrame | None = None) -> list:
     """A sheet per chart (its numbers), a sources sheet with every article and evidence excerpt used, and
     the indicators no comparison shows, with why."""
     used, sheets, taken = set(), {}, {"nguon-sources", "bo-ra-left-out"}
@@ -669,10 +829,13 @@ def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.D
     sheets["nguon-sources"] = sources  # neutralised by write_xlsx
     if omitted is not None and not omitted.empty:
         sheets["bo-ra-left-out"] = omitted
-    write_xlsx(path, sheets, when=workbook_date(src))
+    cut: list = []
+    write_xlsx(path, sheets, when=workbook_date(src), cut=cut)
+    return cut
 
 
-def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.DataFrame | None = None) -> None:
+def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.DataFrame | None = None,
+                cut: list | None = None) -> None:
     """A self-contained page: each chart with its title, caption, sources, caveats and downloads."""
     vi = lang == "vi"
     e = html.escape
@@ -683,6 +846,14 @@ def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.Da
              "figcaption p{margin:.3em 0}.caveats li{color:#8a4b00}.files a{margin-right:.8em}</style></head><body>",
              f"<h1>{e('Gói tài liệu giao ban' if vi else 'Briefing pack')} — {stamp}</h1>",
              f"<p>{e(report.summary())}</p>",
+             *(f"<p class='warning'><b>{'Cảnh báo' if vi else 'Warning'}:</b> {e(p.message)}</p>"
+               for p in report.problems if p.code == "texts_missing"),
+             *(f"<p class='warning'><b>{'Cảnh báo' if vi else 'Warning'}:</b> "
+               + e(f"briefing.xlsx, {'trang' if vi else 'sheet'} {sheet}, {'dòng' if vi else 'row'} {row}, "
+                   f"{'cột' if vi else 'column'} {column}: " + (
+                       f"{n:,} ký tự, quá giới hạn {XLSX_CELL_MAX:,} của một ô; đã cắt bớt, có ghi chú ở cuối ô"
+                       if vi else f"{n:,} characters, more than a cell holds ({XLSX_CELL_MAX:,}); cut, with a marker"))
+               + "</p>" for sheet, row, column, n in (cut or [])),
              f"<p><a href='briefing.xlsx'>{e('Sổ tính (mỗi biểu đồ một trang, kèm trang nguồn)' if vi else 'Workbook (a sheet per chart, plus sources)')}</a></p>",
              "<nav><ol>"]
     parts += [f"<li><a href='#{e(spec.stem)}'>{e(spec.title)}</a></li>" for spec, _ in built]

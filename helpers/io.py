@@ -329,9 +329,19 @@ def read_records(path: Path, table: Table, name: str | None = None) -> tuple[Raw
     order = [(c, positions[c][0] if c in positions else None) for c in table.columns]
     fast = _fast_row(order) if single and not has_control and not has_invisible else None
     rows, index, skipped = [], [], 0
+    first_key = _header_key(header[0]) if header else ""
+    header_cols = None
     for number, record in enumerate(records[1:], start=2):
         if not "".join(record).strip():  # a blank row, or one of empty cells
             continue
+        if first_key and record and len(record) == len(header) and _header_key(record[0]) == first_key:
+            if header_cols is None:
+                header_cols = [column_of(c, table.columns) for c in header]
+            if [column_of(c, table.columns) for c in record] == header_cols:  # one message, not one per cell
+                problems.warning(name, number, None, shorten(delimiter.join(record)), "repeated_header",
+                                 "the header row appears again here (two files pasted together?); the row is skipped",
+                                 "delete this row")
+                continue
         if len(record) == 1 and _MERGE_MARKER.fullmatch(record[0].strip()):
             problems.error(name, number, None, shorten(record[0]), "merge_conflict",
                            "an unresolved merge-conflict marker: the rows around it hold two versions of the same lines",

@@ -16,7 +16,7 @@ import pandas as pd
 from . import paths
 from .io import CONTROL, RawTable, decode, read_records, read_table
 from .periods import months_between, term_of
-from .problems import ERROR, WARNING, DataError, Problem, Problems
+from .problems import ERROR, WARNING, DataError, Problem, Problems, capped
 from .schema import (ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, SUCCESSIONS, TIDY, VARIANTS,
                      tidy_dtypes)
 from .texts import describe, fold, folders, safe_text_path, squash
@@ -177,6 +177,15 @@ def _check(data_dir: Path, texts) -> Report:
                 problems.warning(name, None, None, None, "not_csv", "only .csv files are read from annotations/",
                                  "export it as CSV UTF-8 named <article_id>.csv, or move it out of the folder")
             continue
+        try:
+            regular = path.is_file()  # follows a link, as reading does
+        except OSError:
+            regular = False
+        if not regular:  # a FIFO, socket or device named like a file: reading it could wait for ever
+            problems.warning(name, None, None, None, "not_a_file",
+                             "not a regular file (a pipe, socket, device or folder); it is not read",
+                             "remove it from annotations/, or replace it with the CSV file itself")
+            continue
         files.append(name)
         if not _inside(path, ann_dir):
             problems.error(name, None, None, None, "unsafe_path",
@@ -219,7 +228,7 @@ def _check(data_dir: Path, texts) -> Report:
     _check_validity(good, localities, loc_parsed, loc_ok, problems)
     figures = _tidy(good, articles, localities, metrics, successions)
     _report_no_term(figures, problems)
-    return Report(figures, list(problems), articles.drop(columns="published_parsed"), localities,
+    return Report(figures, capped(list(problems)), articles.drop(columns="published_parsed"), localities,
                   metrics.drop(columns="unit_parsed"), texts_checked, rows_read, files, successions, variants)
 
 

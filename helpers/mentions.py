@@ -150,8 +150,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def enclosing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     """The span (sentence) holding position `pos`."""
-    starts = [s for s, _ in spans]
-    i = max(bisect.bisect_right(starts, pos) - 1, 0)
+    i = max(bisect.bisect_right(spans, pos, key=lambda span: span[0]) - 1, 0)  # no list per call: linear overall
     return spans[i] if spans else (0, 0)
 
 
@@ -273,16 +272,39 @@ def find_mentions(text: str, units: Units | None = None, language: str = "vi") -
     return found
 
 
+class _Taken:
+    """The spans already read, sorted by start: whether a span is free looks only at the spans that
+    could overlap it (those starting less than the longest span before its end), not at every one, so
+    finding the figures of an article is about linear in its length."""
+
+    def __init__(self):
+        self.spans: list[tuple[int, int]] = []
+        self.longest = 0
+
+    def append(self, span: tuple[int, int]) -> None:
+        bisect.insort(self.spans, span)
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def free(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.spans, (e,))  # spans starting before e
+        while i > 0:
+            i -= 1
+            ts, te = self.spans[i]
+            if ts < s - self.longest:
+                break
+            if s < te and ts < e:
+                return False
+        return True
+
+
 def _find(text: str, language: str, units: Units | None = None) -> list[Mention]:
     words = unit_words(units)
     original = unicodedata.normalize("NFC", text)
     text = _plain_spaces(original)
     sentences = sentence_spans(text)
     found: list[tuple[int, int, str, dict]] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return not any(s < te and ts < e for ts, te in taken)
+    taken = _Taken()
+    free = taken.free
 
     header = _HEADER.match(text)
     if header:  # a stored page's 'title: … / url: … / published: …' lines are no part of the article
@@ -720,7 +742,9 @@ def article_mentions(text_path, data_dir=None) -> tuple[list[Mention], str | Non
 
     text = read_text(Path(text_path))
     if text is None:
-        raise OSError(f"cannot read the article text {text_path}")
+        from .texts import unreadable_reason
+
+        raise OSError(f"cannot read the article text {text_path}: {unreadable_reason(Path(text_path))}")
     from .units import read_units
 
     units = read_units(data_dir)

@@ -49,8 +49,25 @@ def parse_number(text: str, *, decimal: str | None = None) -> float:
     """Read one number written the Vietnamese or the English way.
 
     `decimal` is the decimal mark the file is known to use (',' or '.'), or None when unknown.
+    Digits of other scripts (Arabic-Indic ١٢٣, full-width １２３) are refused with the ASCII spelling as the
+    fix: they are no Vietnamese or English print, so they came from a paste or an input method. Minus zero
+    (`-0`, `-0,0`) is refused too: a sign on nothing is a typo for another figure or for 0.
     """
     raw = str(text)
+    foreign = [ch for ch in clean(raw) if ch.isdigit() and not ch.isascii()]
+    if foreign:
+        spelt = "".join(str(unicodedata.digit(ch, 0)) if ch.isdigit() and not ch.isascii() else ch
+                        for ch in clean(raw))
+        raise NumberError(f"{raw!r} is written with digits of another script ({foreign[0]!r} is "
+                          f"{unicodedata.name(foreign[0], 'not an ASCII digit').lower()})",
+                          f"write it with the digits 0-9: {spelt}")
+    value = _parse_number(raw, decimal=decimal)
+    if value == 0 and math.copysign(1.0, value) < 0:
+        raise NumberError(f"{raw!r} is minus zero", "write 0, or the figure the article prints")
+    return value
+
+
+def _parse_number(raw: str, *, decimal: str | None = None) -> float:
     s = clean(raw)
     if not s:
         raise NumberError("the cell is empty", "write a number")

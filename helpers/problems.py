@@ -77,3 +77,27 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == WARNING]
+
+
+# At most this many problems of one code in one file are listed; the rest are counted in one line.
+MAX_PER_FILE_AND_CODE = 1000
+
+
+def capped(problems: list[Problem], limit: int | None = None) -> list[Problem]:
+    """The problems with at most `limit` of each (file, code, severity), each overflow counted by one more
+    problem of the same code: a file with a million bad rows gives a readable report, not a huge one."""
+    limit = MAX_PER_FILE_AND_CODE if limit is None else limit
+    seen: dict[tuple, int] = {}
+    out = []
+    for p in problems:
+        k = (p.file, p.code, p.severity)
+        seen[k] = seen.get(k, 0) + 1
+        if seen[k] <= limit:
+            out.append(p)
+    for (file, code, severity), n in seen.items():
+        if n > limit:
+            out.append(Problem(file, None, None, None, severity, code,
+                               f"{n - limit:,} more '{code}' {severity}s in this file were left out of the report "
+                               f"(the first {limit:,} are listed)",
+                               "fix those listed and validate again to see the rest"))
+    return out

@@ -24,6 +24,7 @@ ScaffoldError and change nothing; an existing annotation file is never overwritt
 from __future__ import annotations
 
 import csv
+import io
 import getpass
 import re
 from dataclasses import dataclass, field
@@ -75,7 +76,13 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
     text_path = Path(text_path)
     text = read_text(text_path)
     if text is None:
-        raise OSError(f"cannot read the article text {text_path}")
+        from .texts import unreadable_reason
+
+        raise ScaffoldError(f"cannot read the article text {text_path}: {unreadable_reason(text_path)}",
+                            "give the path of the article saved as plain text (UTF-8)")
+    if not text.strip():
+        raise ScaffoldError(f"the article text {text_path} is empty",
+                            "save the article's text into the file (plain text, UTF-8), then run again")
     if not re.fullmatch(SLUG, article_id or ""):
         raise ScaffoldError(f"'{article_id}' is not a valid article id",
                             "use lower-case ASCII letters, digits and single hyphens, e.g. hai-an-term-2020-2025")
@@ -135,13 +142,42 @@ def new_article(text_path, article_id: str, locality_id: str, *, data_dir=None, 
     row = {"article_id": article_id, "title": title, "publisher": publisher, "url": url, "published": published or "",
            "text_file": text_path.name, "language": "" if language == "vi" else language,
            "notes": f"Added by new-article ({'; '.join(guessed)}): check them." if guessed else ""}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8-sig", newline="") as f:  # "x": never overwrite, even in a race
-        writer = csv.DictWriter(f, fieldnames=ANNOTATIONS.columns, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    append_row(articles_file, row)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=ANNOTATIONS.columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    _create_whole(target, buf.getvalue().encode("utf-8-sig"))
+    try:  # both files or neither: a refused or failed append takes the new annotation file back
+        append_row(articles_file, row)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return Scaffold(article_id, articles_file, target, rows, notes)
+
+
+def _create_whole(target: Path, content: bytes) -> None:
+    """Create `target` holding `content`, complete or not at all, never over an existing file (even in a
+    race): written to a hidden file beside it, then hard-linked to its name (which fails if it exists)."""
+    import os
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise ScaffoldError(f"{target} already exists and is never overwritten",
+                                "choose another id, or delete or rename the existing file yourself") from None
+        except OSError:  # a file system without hard links: create exclusively and copy
+            with open(target, "xb") as f:
+                f.write(content)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def build_context(text: str, published: str, data_dir: Path, localities, language: str = "vi",

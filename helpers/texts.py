@@ -31,6 +31,21 @@ def read_text(path: Path) -> str | None:
     return text
 
 
+def unreadable_reason(path: Path) -> str:
+    """Why `read_text(path)` gives None, in words: the system's reason, or what the bytes are instead of text."""
+    from .io import decode
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return f"cannot open it ({exc.strerror or exc})"
+    found = Problems()
+    text, _ = decode(data, str(path), found)
+    if text is not None:
+        return ""
+    return found.errors[0].message if found.errors else "it is not text"
+
+
 def folders(texts) -> list[Path]:
     """The texts folders named by `texts`: one folder, several joined by os.pathsep (as PATH is), or a list.
 

@@ -38,6 +38,10 @@ RC = {
     "axes.spines.right": False,
     "figure.dpi": 100,
     "savefig.dpi": 300,
+    # Titles, names, publishers and labels come from the data: a '$' in them ("US$") is text, never a
+    # formula (an invalid one such as $\foo$ would stop the export). Covers every Text: titles, labels,
+    # annotations, footers, legends and tick labels.
+    "text.parse_math": False,
 }
 
 # How a qualifier is drawn: marker, filled or hollow. Ranges add an interval line.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 import warnings
 
 import pandas as pd
@@ -164,7 +165,7 @@ def test_only_the_latest_slots_are_kept(make_data, cache_dir, monkeypatch, tmp_p
     for i in range(4):
         (tmp_path / f"copy{i}").mkdir()
         quiet_load(data, tmp_path / f"copy{i}")  # another texts folder: another slot
-    assert len(list(cache_dir.glob("check-*.pickle"))) == 2
+    assert len([p for p in cache_dir.glob("check-*.json") if not p.name.endswith(".files.json")]) == 2
 
 
 def test_the_units_table_counts_the_folders_or_else_the_projects(make_data, cache_dir, monkeypatch, tmp_path):
@@ -185,3 +186,69 @@ def test_the_units_table_counts_the_folders_or_else_the_projects(make_data, cach
     quiet_load(data, texts)
     quiet_load(data, texts)
     assert cache.stats == {"hits": 1, "misses": 3}
+
+
+# ------------------------------------------------------------------ a cache folder others can write
+
+
+def test_the_cache_stores_nothing_executable(make_data, cache_dir):
+    data, texts = make_data()
+    quiet_load(data, texts)
+    names = sorted(p.name for p in cache_dir.iterdir())
+    assert names and all(Path(n).suffix in (".json", ".arrow") for n in names), names
+    assert not list(cache_dir.glob("*.pickle"))
+
+
+def test_a_planted_pickle_is_never_read(make_data, cache_dir, tmp_path):
+    import pickle
+
+    data, texts = make_data()
+    quiet_load(data, texts)
+    marker = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    stems = {p.name.split(".", 1)[0] for p in cache_dir.glob("check-*")}
+    assert stems
+    for stem in stems:
+        for suffix in (".files.pickle", ".pickle"):
+            (cache_dir / (stem + suffix)).write_bytes(pickle.dumps(Planted()))
+    quiet_load(data, texts)
+    assert not marker.exists(), "no file of the cache folder is unpickled"
+
+
+def test_a_rewritten_arrow_file_is_not_served(make_data, cache_dir):
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    data, texts = make_data()
+    first = quiet_load(data, texts)
+    (path,) = cache_dir.glob("check-*.figures.arrow")
+    table = ipc.open_file(pa.py_buffer(path.read_bytes())).read_all()
+    frame = table.to_pandas()
+    frame["value"] = frame["value"] * 1000  # the same file, other values
+    forged = pa.Table.from_pandas(frame, preserve_index=True).replace_schema_metadata(table.schema.metadata)
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, forged.schema) as writer:
+        writer.write_table(forged)
+    again = quiet_load(data, texts)
+    assert cache.stats == {"hits": 0, "misses": 2}, "the forged file is a miss"
+    assert_same(first, again)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owner and mode bits (POSIX)")
+def test_a_cache_folder_others_can_write_is_not_used(make_data, cache_dir):
+    data, texts = make_data()
+    cache_dir.mkdir(mode=0o700)
+    os.chmod(cache_dir, 0o777)
+    with pytest.warns(UserWarning, match="not owned by you or others can write to it"):
+        quiet_load(data, texts)
+    assert list(cache_dir.iterdir()) == [], "nothing written there"
+    assert cache.stats == {"hits": 0, "misses": 0}
+
+
+def test_a_new_cache_folder_is_private(make_data, cache_dir):
+    data, texts = make_data()
+    quiet_load(data, texts)
+    assert cache_dir.stat().st_mode & 0o077 == 0

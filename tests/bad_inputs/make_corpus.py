@@ -277,6 +277,11 @@ def cases() -> list[Case]:
              [err("merge_conflict", 6), err("merge_conflict", 8), err("merge_conflict", 10),
               warn("conflicting_values", 7, "value"), warn("conflicting_values", 9, "value")], 6,
              {**VALUES, "bai-thu:7": 120.0, "bai-thu:9": 121.0}),
+        Case("48a-header-repeated-mid-file", "two exports pasted together: the header row again between the rows",
+             {ANN: (GOOD.split("\n", 1)[0] + "\n" + csv_text(GOOD_ROWS[:2], COLS).split("\n", 1)[1]
+                    + csv_text(GOOD_ROWS[2:], COLS)).encode()},
+             [warn("repeated_header", 4)], values={"bai-thu:2": 118.0, "bai-thu:3": 711.0, "bai-thu:5": 0.58,
+                                                    "bai-thu:6": 7210.0}),
         # ---------------------------------------------------------------- evidence and texts
         Case("49-evidence-not-in-text", "an evidence excerpt the article does not contain",
              {ANN: rows(dict(extra, value="143", evidence="Năm 2022 đạt 143% kế hoạch")).encode()},
