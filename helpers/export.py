@@ -398,12 +398,18 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
 def _refuse_in_starting_worker() -> None:
     """Stop a script that calls export_pack without `if __name__ == "__main__":` from exporting again in
     each worker process, which runs the calling script anew as it starts (multiprocessing refuses to start
-    processes there for the same reason). The parent then reports the broken pool with the same advice."""
-    import multiprocessing
+    processes there for the same reason). The parent then reports the broken pool with the same advice.
 
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
-        raise RuntimeError("export_pack was called while a chart worker process was starting: put the call "
-                           "under `if __name__ == \"__main__\":` in your script, or set LOCALITY_WORKERS=1")
+    A starting worker runs the script's top level under the module name `__mp_main__` (documented in
+    multiprocessing's programming guidelines); a frame of that top level on the call stack is the sign."""
+    import inspect
+
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__mp_main__":
+            raise RuntimeError("export_pack was called while a chart worker process was starting: put the call "
+                               "under `if __name__ == \"__main__\":` in your script, or set LOCALITY_WORKERS=1")
+        frame = frame.f_back
 
 
 @contextmanager
@@ -475,12 +481,8 @@ def render_charts(specs: list[Chart], out_dir: Path, lang: str = "vi",
 
 
 def _render_both(spec: Chart, out_dir: Path, lang: str) -> tuple[dict[str, list[str]], str]:
-    """One chart at both sizes, in the pack style: (file names by size, the chart's title).
-
-    Both sizes' PDFs embed the same glyphs, so the second reuses the first's font subsets."""
-    from .pdf_fonts import subsets_reused
-
-    with pack_style(lang), subsets_reused():
+    """One chart at both sizes, in the pack style: (file names by size, the chart's title)."""
+    with pack_style(lang):
         files = {size: [p.name for p in render_chart(spec, out_dir, size)] for size in PACK_SIZES}
     return files, spec.title
 
@@ -580,9 +582,8 @@ def _mp_context():
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["helpers.export", "helpers.charts", "helpers.pdf_fonts",
-                                    "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg",
-                                    "matplotlib.backends.backend_pdf"])
+        ctx.set_forkserver_preload(["helpers.export", "helpers.charts", "matplotlib.backends.backend_agg",
+                                    "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf"])
         return ctx
     return multiprocessing.get_context("spawn")
 
