@@ -19,7 +19,7 @@ from .localities import display_name
 from .numbers import display_number
 from .periods import TERMS
 from .schema import label
-from .theme import MARK_LABELS, MARKS, NEUTRAL, SIZES, STATUS_COLOURS, colour_of, current_lang
+from .theme import MARK_LABELS, MARKS, NEUTRAL, SIZES, STATUS_COLOURS, current_lang, palette_for
 from .units import unit_label
 
 TEXT = {
@@ -180,9 +180,11 @@ def _no_data(ax, lang):
 # ---------------------------------------------------------------- charts
 
 def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result", localities=None,
-                lang: str | None = None, title: str | None = None, ax=None, size: str = "slide"):
+                lang: str | None = None, title: str | None = None, ax=None, size: str = "slide",
+                palette: dict[str, str] | None = None):
     """One metric across congress terms, a line per locality (flows per year so terms compare);
-    `localities` limits it to those units."""
+    `localities` limits it to those units; `palette` ({locality_id: colour}) overrides
+    `theme.palette_for` the localities drawn."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
     if localities is not None:
@@ -197,8 +199,9 @@ def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result",
     first, last = TERMS.index(terms[0]), TERMS.index(terms[-1])
     shown = list(TERMS[first:last + 1])
     names = locality_text(rows, lang)
+    palette = {**palette_for(view["locality_id"]), **(palette or {})}
     for lid, g in view.groupby("locality_id", sort=False):
-        colour = colour_of(lid)
+        colour = palette[lid]
         xs = [shown.index(str(tm)) for tm in g["term"]]
         if len(xs) > 1:
             ax.plot(xs, g["value"], color=colour, lw=1.5, alpha=0.8)
@@ -230,9 +233,9 @@ def _cell_text(r, qualifier, lang: str) -> str:
 
 def localities_chart(data: pd.DataFrame, *, metric: str, term: str | None = None, figure_type: str = "result",
                      localities=None, lang: str | None = None, title: str | None = None, ax=None,
-                     size: str = "slide"):
+                     size: str = "slide", palette: dict[str, str] | None = None):
     """Localities side by side on one metric: one dot per figure, annualised for flows, period in the label;
-    `localities` limits it to those units (a new unit and its predecessors)."""
+    `localities` limits it to those units (a new unit and its predecessors); `palette` as in terms_chart."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
     rows = analysis.select(data, metric=metric, term=term, figure_type=figure_type,
@@ -244,13 +247,15 @@ def localities_chart(data: pd.DataFrame, *, metric: str, term: str | None = None
     rows = rows.sort_values("_v")
     label_, unit, kind = metric_text(rows, metric, lang)
     names = locality_text(rows, lang)
+    palette = {**palette_for(rows["locality_id"]), **(palette or {})}
     ticks = []
     for y, (_, r) in enumerate(rows.iterrows()):
-        colour = colour_of(r["locality_id"])
+        colour = palette[r["locality_id"]]
         draw_figure(ax, r["_v"], y, qualifier=r["qualifier"], flagged=pd.notna(r["flag"]), colour=colour, size=90)
         if pd.notna(r["_h"]) and r["_h"] > r["_v"]:
             ax.hlines(y, r["_v"], r["_h"], colors=colour, lw=3, alpha=0.55, gid="interval")
-        ax.annotate(fmt_figure(r["_v"], r["_h"], r["qualifier"], lang), (max(r["_v"], r["_h"] if pd.notna(r["_h"]) else r["_v"]), y),
+        ax.annotate(fmt_figure(r["_v"], r["_h"], r["qualifier"], lang),
+                    (max(r["_v"], r["_h"] if pd.notna(r["_h"]) else r["_v"]), y),
                     xytext=(8, 0), textcoords="offset points", va="center", fontsize=9)
         ticks.append(f"{names[r['locality_id']]}\n{period_label(r['period_start'], r['period_end'], lang)}")
     ax.set_yticks(range(len(rows)), ticks)
@@ -282,8 +287,9 @@ def reference_short(reference, owner, lang: str) -> str:
 
 
 def plan_chart(data: pd.DataFrame, *, metrics: list[str], lang: str | None = None, title: str | None = None,
-               ax=None, size: str = "slide"):
-    """Figures given as % of plan, by period, against the 100% line; the reference is named at each dot."""
+               ax=None, size: str = "slide", palette: dict[str, str] | None = None):
+    """Figures given as % of plan, by period, against the 100% line; the reference is named at each dot;
+    `palette` as in terms_chart."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
     rows = analysis.select(data, metric=list(metrics))
@@ -294,12 +300,13 @@ def plan_chart(data: pd.DataFrame, *, metrics: list[str], lang: str | None = Non
     rows = rows.assign(_period=[period_label(s, e, lang) for s, e in zip(rows["period_start"], rows["period_end"])])
     periods = list(dict.fromkeys(rows["_period"]))
     names = locality_text(rows, lang)
+    palette = {**palette_for(rows["locality_id"]), **(palette or {})}
     idx = 0 if lang == "vi" else 1
     for p, g in rows.groupby("_period", sort=False):
         n = len(g)
         for k, (_, r) in enumerate(g.iterrows()):
             x = periods.index(p) + (k - (n - 1) / 2) * 0.3
-            colour = colour_of(r["locality_id"])
+            colour = palette[r["locality_id"]]
             draw_figure(ax, x, r["value"], qualifier=r["qualifier"], flagged=pd.notna(r["flag"]), colour=colour, size=110)
             ref = reference_short(r["reference"], r["reference_owner"], lang)
             text = f"{fmt_figure(r['value'], None, r['qualifier'], lang, '%')}\n{names[r['locality_id']]}" + (
@@ -366,8 +373,9 @@ def _status_text(status: str, lang: str) -> str:
 
 
 def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, metrics: list[str] | None = None,
-              ncols: int = 5, title: str | None = None, size: str = "slide"):
-    """Every figure of one locality as small multiples, one panel per metric, terms on the x axis."""
+              ncols: int = 5, title: str | None = None, size: str = "slide", palette: dict[str, str] | None = None):
+    """Every figure of one locality as small multiples, one panel per metric, terms on the x axis;
+    `palette` as in terms_chart."""
     lang = current_lang(lang)
     rows = analysis.select(data, locality=locality, metric=metrics, figure_type=None)
     if rows.empty:
@@ -382,7 +390,7 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
     nrows = int(np.ceil(n / ncols))
     wrap = min(30, max(16, int(width / ncols * 12)))  # characters of a bold 7.5 pt panel title per line
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, 1.0 + 1.55 * nrows), layout="constrained", squeeze=False)
-    colour = colour_of(locality)
+    colour = {**palette_for([locality]), **(palette or {})}[locality]
     for ax, metric in zip(axes.flat, cats):
         g = rows[rows["metric_id"] == metric]
         v, h = analysis.comparable(g), analysis.comparable_high(g)
@@ -390,7 +398,8 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
         for x, (_, r), vv, hh in zip(xs, g.iterrows(), v, h):
             draw_figure(ax, x, vv, low=vv, high=hh, qualifier=r["qualifier"], flagged=pd.notna(r["flag"]),
                         colour=colour if r["figure_type"] == "result" else NEUTRAL, size=45)
-            ax.annotate(fmt_figure(vv, hh, r["qualifier"], lang), (x, vv), xytext=(0, 6), textcoords="offset points",
+            ax.annotate(fmt_figure(vv, hh, r["qualifier"], lang), (x, vv), xytext=(0, 6),
+                        textcoords="offset points",
                         ha="center", va="bottom", fontsize=8)
         ax.set_xticks(xs, [period_label(s, e, lang) for s, e in zip(g["period_start"], g["period_end"])], fontsize=6.5)
         top = np.nanmax(np.r_[v, h]) if len(g) else 1
