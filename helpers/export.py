@@ -33,7 +33,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import analysis, paths
+from . import analysis, paths, words
 
 FORMATS = ("png", "svg", "pdf")
 PACK_SIZES = ("slide", "a4")
@@ -692,7 +692,7 @@ def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.Da
         arts = spec.rows.drop_duplicates("article_id").sort_values("published")
         sources = "".join(
             f"<li>{e(a['article_title'])} — {e(a['publisher'] or ('không rõ nơi đăng' if vi else 'publisher not stated'))}, "
-            f"{e(str(a['published']))}</li>" for _, a in arts.iterrows())
+            f"{e(words.date(a['published'], lang))}</li>" for _, a in arts.iterrows())
         cav = "".join(f"<li>{e(c.text(lang))}</li>" for c in spec.caveats)
         links = " ".join(f"<a href='{e(name)}'>{e(name)}</a>" for size in ("slide", "a4") for name in files[size])
         parts.append(

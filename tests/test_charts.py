@@ -176,12 +176,6 @@ def test_no_data_says_so(df):
     assert "Không có số liệu" in texts(ax.figure)
 
 
-@pytest.mark.parametrize("value, lang, text", [(142.2, "vi", "142,2"), (7210, "vi", "7.210"), (7210, "en", "7,210"),
-                                                (0.58, "vi", "0,58"), (93.9, "en", "93.9"), (11.708, "vi", "11,71")])
-def test_number_labels(value, lang, text):
-    assert charts.fmt_number(value, lang) == text
-
-
 def test_english_unit_names_come_from_the_data_folders_units_table(make_data):
     from helpers.schema import UNITS
     from tests.conftest import GOOD_ROWS, METRIC_ROWS, fig, write_csv

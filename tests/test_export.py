@@ -77,6 +77,7 @@ def test_index_links_resolve(pack):
     links = re.findall(r"(?:href|src)='([^'#]+)'", page)
     assert links and all((pack / link).exists() for link in links)
     assert "Báo Đông" in page and "Lưu ý khi so sánh" in page
+    assert "Báo C, 22/05/2024" in page, "each source dated as in the charts' footers (helpers/words.py)"
 
 
 def test_index_lists_what_was_left_out(pack):
