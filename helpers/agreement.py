@@ -33,6 +33,7 @@ from .io import read_table
 from .mentions import fold_map, row_amount
 from .numbers import clean
 from .periods import PeriodError, parse_partial_date
+from .problems import FixableError
 from .schema import ANNOTATIONS, ARTICLES, QUALIFIER_SYNONYMS
 from .texts import fold, read_text, safe_text_path
 
@@ -40,13 +41,8 @@ NOT_RECORDED = "(not recorded)"
 COMPARED = ("value", "value_high", "unit", "qualifier", "period", "metric_id", "locality_id", "figure_type", "reference")
 
 
-class AgreementError(ValueError):
+class AgreementError(FixableError):
     """The two sets cannot be compared; `fix` says why and what to do."""
-
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 @dataclass

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import words
 from .localities import display_name, successor_chain
-from .numbers import display_number
 from .periods import TERM_DTYPE, TERMS
 from .schema import VOCABULARIES, label
 
@@ -105,36 +105,6 @@ def annualise(value: float, months: float) -> float:
 
 
 # ---------------------------------------------------------------- text helpers (no matplotlib here)
-
-def _num(v: float, lang: str) -> str:
-    return display_number(None if pd.isna(v) else v, lang)
-
-
-_PREFIX = {"approx": "≈", "nearly": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}
-
-
-def _figure(value, high, qualifier, lang) -> str:
-    text = _num(value, lang)
-    if high is not None and not pd.isna(high) and high != value:
-        text += "–" + _num(high, lang)
-    return _PREFIX.get(str(qualifier), "") + text
-
-
-def _date(text: str, lang: str) -> str:
-    parts = str(text).split("-")
-    return "/".join(reversed(parts)) if lang == "vi" else str(text)
-
-
-def _period(start, end, lang: str) -> str:
-    s, e = pd.Timestamp(start), pd.Timestamp(end)
-    if s.month == 1 and s.day == 1 and e.month == 12 and e.day == 31:
-        return str(s.year) if s.year == e.year else f"{s.year}–{e.year}"
-    if (s.year, s.month) == (e.year, e.month):
-        return f"{s.month:02d}/{s.year}" if lang == "vi" else f"{s.year}-{s.month:02d}"
-    if lang == "vi":
-        return f"{s.month:02d}/{s.year}–{e.month:02d}/{e.year}"
-    return f"{s.year}-{s.month:02d} to {e.year}-{e.month:02d}"
-
 
 def _place(r, lang: str) -> str:
     return display_name(str(r.locality_name), str(r.level), lang)
@@ -229,7 +199,7 @@ def _cav_mixed_levels(rows):
 
 
 def _months(values, lang) -> str:
-    nums = [_num(m, lang) for m in sorted(set(values))]
+    nums = [words.number(m, lang) for m in sorted(set(values))]
     return _join(nums, lang) + (" tháng" if lang == "vi" else " months")
 
 
@@ -336,8 +306,8 @@ def _variant_label(code: str, lang: str) -> str:
 def _figures_text(sub, lang, *, extra=None) -> str:
     items = []
     for r in sub.itertuples():
-        number = _figure(r.value, r.value_high, r.qualifier, lang)
-        text = f"{_place(r, lang)} {number} ({_period(r.period_start, r.period_end, lang)})"
+        number = words.figure(r.value, r.value_high, r.qualifier, lang)
+        text = f"{_place(r, lang)} {number} ({words.period(r.period_start, r.period_end, lang)})"
         if extra is not None:
             text += extra(r, lang)
         items.append(text)
@@ -442,8 +412,8 @@ def _cav_conflicting_values(rows):
             n = f"{len(g)} số liệu" if lang == "vi" else f"{len(g)} figures"
             parts[lang].append(f"{display_name(str(first['locality_name']), str(first['level']), lang)}, "
                                f"{_metric_label(first, lang)}, "
-                               f"{_period(first['period_start'], first['period_end'], lang)}: "
-                               f"{_num(lo, lang)}–{_num(hi, lang)} ({n})")
+                               f"{words.period(first['period_start'], first['period_end'], lang)}: "
+                               f"{words.number(lo, lang)}–{words.number(hi, lang)} ({n})")
         ids += list(_ids(g))
     return Caveat("conflicting_values",
                   f"Cùng địa phương, chỉ số, thời kỳ và mốc so sánh nhưng các bài cho số khác nhau: "
@@ -493,7 +463,7 @@ def _cav_merged_2025(rows):
     for r in sub.drop_duplicates("locality_id").itertuples():
         succ = successors_of(r)
         for lang in ("vi", "en"):
-            name, end = _place(r, lang), _date(r.locality_valid_to, lang)
+            name, end = _place(r, lang), words.date(r.locality_valid_to, lang)
             into = successors_text(succ, names[lang], lang)
             if lang == "vi":
                 parts[lang].append(f"{name} kết thúc ngày {end}, " + (
@@ -667,7 +637,7 @@ def _through_caveat(rows: pd.DataFrame, locality: str, after: list[str], before:
         end = units.at[lid, "locality_valid_to"] if lid in units.index else ""
         if not _ok(end):
             return ""
-        return f" (đến {_date(end, lang)})" if lang == "vi" else f" (until {_date(end, lang)})"
+        return f" (đến {words.date(end, lang)})" if lang == "vi" else f" (until {words.date(end, lang)})"
 
     msgs = {"vi": [], "en": []}
     for lang in ("vi", "en"):
@@ -844,8 +814,8 @@ def _pair_periods_caveat(pairs) -> Caveat | None:
         flow = str(t["kind"]) == "flow"
         for lang in ("vi", "en"):
             place, metric = display_name(str(t["locality_name"]), str(t["level"]), lang), _metric_label(t, lang)
-            tp = _period(t["period_start"], t["period_end"], lang)
-            rp = _period(r["period_start"], r["period_end"], lang)
+            tp = words.period(t["period_start"], t["period_end"], lang)
+            rp = words.period(r["period_start"], r["period_end"], lang)
             interim = _interim(t, r)
             if lang == "vi":
                 how = ("so sánh bình quân mỗi năm" if flow else

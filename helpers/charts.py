@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import analysis
+from . import analysis, words
 from .localities import display_name
-from .numbers import display_number
 from .periods import TERMS
 from .schema import label
-from .theme import MARK_LABELS, MARKS, NEUTRAL, SIZES, STATUS_COLOURS, colour_of, current_lang
+from .theme import MARK_LABELS, MARKS, NEUTRAL, SIZES, STATUS_COLOURS, current_lang, palette_for
 from .units import unit_label
 
 TEXT = {
@@ -45,41 +44,6 @@ def t(key: str, lang: str) -> str:
 
 # ---------------------------------------------------------------- formatting
 
-def fmt_number(v: float, lang: str = "vi") -> str:
-    """142.2 -> '142,2' (vi) or '142.2' (en); 7210 -> '7.210' / '7,210'."""
-    return display_number(None if v is None or pd.isna(v) else v, lang, compact=True)
-
-
-_PREFIX = {"approx": "≈", "nearly": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}
-
-
-def fmt_figure(value, high=None, qualifier="exact", lang="vi", suffix="") -> str:
-    """A figure as a label: '≈53', '>9,23', '93,15–93,9', with an optional unit suffix."""
-    text = fmt_number(value, lang)
-    if high is not None and not pd.isna(high) and high != value:
-        text += "–" + fmt_number(high, lang)
-    return _PREFIX.get(qualifier, "") + text + suffix
-
-
-def fmt_date(text: str, lang: str = "vi") -> str:
-    """ISO (possibly partial) date to '22/05/2024', '04/2023' or '2020'."""
-    parts = str(text).split("-")
-    return "/".join(reversed(parts)) if lang == "vi" else str(text)
-
-
-def period_label(start, end, lang="vi") -> str:
-    """'2021', '2016–2020', '01–07/2023', '2021/01–2023/06'."""
-    s, e = pd.Timestamp(start), pd.Timestamp(end)
-    whole_years = s.month == 1 and s.day == 1 and e.month == 12 and e.day == 31
-    if whole_years:
-        return str(s.year) if s.year == e.year else f"{s.year}–{e.year}"
-    if s.year == e.year:
-        return f"{s.month:02d}–{e.month:02d}/{s.year}" if lang == "vi" else f"{s.year}-{s.month:02d} to {e.month:02d}"
-    if lang == "vi":
-        return f"{s.month:02d}/{s.year}–{e.month:02d}/{e.year}"
-    return f"{s.year}-{s.month:02d} to {e.year}-{e.month:02d}"
-
-
 def sources_line(rows: pd.DataFrame, lang: str = "vi") -> str:
     """'Nguồn: Thành ủy Đông Hà (22/05/2024); …' for the articles behind `rows`."""
     arts = rows.drop_duplicates("article_id").sort_values(["published", "article_id"])
@@ -87,7 +51,7 @@ def sources_line(rows: pd.DataFrame, lang: str = "vi") -> str:
     for _, a in arts.iterrows():
         who = a["publisher"] if isinstance(a["publisher"], str) and a["publisher"] else (
             f"“{textwrap.shorten(a['article_title'], 60, placeholder='…')}” ({t('no_publisher', lang)})")
-        items.append(f"{who}, {fmt_date(a['published'], lang)}")
+        items.append(f"{who}, {words.date(a['published'], lang)}")
     return f"{t('source', lang)}: " + "; ".join(items) if items else ""
 
 
@@ -180,9 +144,11 @@ def _no_data(ax, lang):
 # ---------------------------------------------------------------- charts
 
 def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result", localities=None,
-                lang: str | None = None, title: str | None = None, ax=None, size: str = "slide"):
+                lang: str | None = None, title: str | None = None, ax=None, size: str = "slide",
+                palette: dict[str, str] | None = None):
     """One metric across congress terms, a line per locality (flows per year so terms compare);
-    `localities` limits it to those units."""
+    `localities` limits it to those units; `palette` ({locality_id: colour}) overrides
+    `theme.palette_for` the localities drawn."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
     if localities is not None:
@@ -197,8 +163,9 @@ def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result",
     first, last = TERMS.index(terms[0]), TERMS.index(terms[-1])
     shown = list(TERMS[first:last + 1])
     names = locality_text(rows, lang)
+    palette = {**palette_for(view["locality_id"]), **(palette or {})}
     for lid, g in view.groupby("locality_id", sort=False):
-        colour = colour_of(lid)
+        colour = palette[lid]
         xs = [shown.index(str(tm)) for tm in g["term"]]
         if len(xs) > 1:
             ax.plot(xs, g["value"], color=colour, lw=1.5, alpha=0.8)
@@ -223,16 +190,16 @@ def _cell_text(r, qualifier, lang: str) -> str:
     """A term's label: its one figure as printed, or the span of its figures and how many, never a median
     no article printed."""
     if r["n_figures"] <= 1 or r["low"] == r["high"]:
-        return fmt_figure(r["value"], None, qualifier, lang)
+        return words.figure(r["value"], None, qualifier, lang, compact=True)
     n = int(r["n_figures"])
-    return f"{fmt_figure(r['low'], r['high'], 'exact', lang)} ({n} {'số liệu' if lang == 'vi' else 'figures'})"
+    return f"{words.figure(r['low'], r['high'], 'exact', lang, compact=True)} ({n} {'số liệu' if lang == 'vi' else 'figures'})"
 
 
 def localities_chart(data: pd.DataFrame, *, metric: str, term: str | None = None, figure_type: str = "result",
                      localities=None, lang: str | None = None, title: str | None = None, ax=None,
-                     size: str = "slide"):
+                     size: str = "slide", palette: dict[str, str] | None = None):
     """Localities side by side on one metric: one dot per figure, annualised for flows, period in the label;
-    `localities` limits it to those units (a new unit and its predecessors)."""
+    `localities` limits it to those units (a new unit and its predecessors); `palette` as in terms_chart."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
     rows = analysis.select(data, metric=metric, term=term, figure_type=figure_type,
@@ -244,15 +211,17 @@ def localities_chart(data: pd.DataFrame, *, metric: str, term: str | None = None
     rows = rows.sort_values("_v")
     label_, unit, kind = metric_text(rows, metric, lang)
     names = locality_text(rows, lang)
+    palette = {**palette_for(rows["locality_id"]), **(palette or {})}
     ticks = []
     for y, (_, r) in enumerate(rows.iterrows()):
-        colour = colour_of(r["locality_id"])
+        colour = palette[r["locality_id"]]
         draw_figure(ax, r["_v"], y, qualifier=r["qualifier"], flagged=pd.notna(r["flag"]), colour=colour, size=90)
         if pd.notna(r["_h"]) and r["_h"] > r["_v"]:
             ax.hlines(y, r["_v"], r["_h"], colors=colour, lw=3, alpha=0.55, gid="interval")
-        ax.annotate(fmt_figure(r["_v"], r["_h"], r["qualifier"], lang), (max(r["_v"], r["_h"] if pd.notna(r["_h"]) else r["_v"]), y),
+        ax.annotate(words.figure(r["_v"], r["_h"], r["qualifier"], lang, compact=True),
+                    (max(r["_v"], r["_h"] if pd.notna(r["_h"]) else r["_v"]), y),
                     xytext=(8, 0), textcoords="offset points", va="center", fontsize=9)
-        ticks.append(f"{names[r['locality_id']]}\n{period_label(r['period_start'], r['period_end'], lang)}")
+        ticks.append(f"{names[r['locality_id']]}\n{words.period(r['period_start'], r['period_end'], lang)}")
     ax.set_yticks(range(len(rows)), ticks)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     hi = np.nanmax(np.r_[rows["_v"], rows["_h"]])
@@ -282,8 +251,9 @@ def reference_short(reference, owner, lang: str) -> str:
 
 
 def plan_chart(data: pd.DataFrame, *, metrics: list[str], lang: str | None = None, title: str | None = None,
-               ax=None, size: str = "slide"):
-    """Figures given as % of plan, by period, against the 100% line; the reference is named at each dot."""
+               ax=None, size: str = "slide", palette: dict[str, str] | None = None):
+    """Figures given as % of plan, by period, against the 100% line; the reference is named at each dot;
+    `palette` as in terms_chart."""
     lang = current_lang(lang)
     fig, ax = _axes(ax, size)
     rows = analysis.select(data, metric=list(metrics))
@@ -291,18 +261,19 @@ def plan_chart(data: pd.DataFrame, *, metrics: list[str], lang: str | None = Non
     if rows.empty:
         _no_data(ax, lang)
         return ax
-    rows = rows.assign(_period=[period_label(s, e, lang) for s, e in zip(rows["period_start"], rows["period_end"])])
+    rows = rows.assign(_period=[words.period(s, e, lang) for s, e in zip(rows["period_start"], rows["period_end"])])
     periods = list(dict.fromkeys(rows["_period"]))
     names = locality_text(rows, lang)
+    palette = {**palette_for(rows["locality_id"]), **(palette or {})}
     idx = 0 if lang == "vi" else 1
     for p, g in rows.groupby("_period", sort=False):
         n = len(g)
         for k, (_, r) in enumerate(g.iterrows()):
             x = periods.index(p) + (k - (n - 1) / 2) * 0.3
-            colour = colour_of(r["locality_id"])
+            colour = palette[r["locality_id"]]
             draw_figure(ax, x, r["value"], qualifier=r["qualifier"], flagged=pd.notna(r["flag"]), colour=colour, size=110)
             ref = reference_short(r["reference"], r["reference_owner"], lang)
-            text = f"{fmt_figure(r['value'], None, r['qualifier'], lang, '%')}\n{names[r['locality_id']]}" + (
+            text = f"{words.figure(r['value'], None, r['qualifier'], lang, '%', compact=True)}\n{names[r['locality_id']]}" + (
                 f"\n{ref}" if ref else "")
             # one dot: label above; several: the left half labelled leftwards, the right half rightwards
             side = 0 if n == 1 else (-1 if k < n / 2 else 1)
@@ -366,8 +337,9 @@ def _status_text(status: str, lang: str) -> str:
 
 
 def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, metrics: list[str] | None = None,
-              ncols: int = 5, title: str | None = None, size: str = "slide"):
-    """Every figure of one locality as small multiples, one panel per metric, terms on the x axis."""
+              ncols: int = 5, title: str | None = None, size: str = "slide", palette: dict[str, str] | None = None):
+    """Every figure of one locality as small multiples, one panel per metric, terms on the x axis;
+    `palette` as in terms_chart."""
     lang = current_lang(lang)
     rows = analysis.select(data, locality=locality, metric=metrics, figure_type=None)
     if rows.empty:
@@ -382,7 +354,7 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
     nrows = int(np.ceil(n / ncols))
     wrap = min(30, max(16, int(width / ncols * 12)))  # characters of a bold 7.5 pt panel title per line
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, 1.0 + 1.55 * nrows), layout="constrained", squeeze=False)
-    colour = colour_of(locality)
+    colour = {**palette_for([locality]), **(palette or {})}[locality]
     for ax, metric in zip(axes.flat, cats):
         g = rows[rows["metric_id"] == metric]
         v, h = analysis.comparable(g), analysis.comparable_high(g)
@@ -390,9 +362,10 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
         for x, (_, r), vv, hh in zip(xs, g.iterrows(), v, h):
             draw_figure(ax, x, vv, low=vv, high=hh, qualifier=r["qualifier"], flagged=pd.notna(r["flag"]),
                         colour=colour if r["figure_type"] == "result" else NEUTRAL, size=45)
-            ax.annotate(fmt_figure(vv, hh, r["qualifier"], lang), (x, vv), xytext=(0, 6), textcoords="offset points",
+            ax.annotate(words.figure(vv, hh, r["qualifier"], lang, compact=True), (x, vv), xytext=(0, 6),
+                        textcoords="offset points",
                         ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(xs, [period_label(s, e, lang) for s, e in zip(g["period_start"], g["period_end"])], fontsize=6.5)
+        ax.set_xticks(xs, [words.period(s, e, lang) for s, e in zip(g["period_start"], g["period_end"])], fontsize=6.5)
         top = np.nanmax(np.r_[v, h]) if len(g) else 1
         ax.set_ylim(0, top * 1.45 if top > 0 else 1)
         ax.set_xlim(-0.6, len(g) - 0.4)

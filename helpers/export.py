@@ -33,7 +33,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import analysis, paths
+from . import analysis, paths, words
 
 FORMATS = ("png", "svg", "pdf")
 PACK_SIZES = ("slide", "a4")
@@ -540,12 +540,18 @@ def evidence_unchecked(report, texts) -> str:
 def _refuse_in_starting_worker() -> None:
     """Stop a script that calls export_pack without `if __name__ == "__main__":` from exporting again in
     each worker process, which runs the calling script anew as it starts (multiprocessing refuses to start
-    processes there for the same reason). The parent then reports the broken pool with the same advice."""
-    import multiprocessing
+    processes there for the same reason). The parent then reports the broken pool with the same advice.
 
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
-        raise RuntimeError("export_pack was called while a chart worker process was starting: put the call "
-                           "under `if __name__ == \"__main__\":` in your script, or set LOCALITY_WORKERS=1")
+    A starting worker runs the script's top level under the module name `__mp_main__` (documented in
+    multiprocessing's programming guidelines); a frame of that top level on the call stack is the sign."""
+    import inspect
+
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__mp_main__":
+            raise RuntimeError("export_pack was called while a chart worker process was starting: put the call "
+                               "under `if __name__ == \"__main__\":` in your script, or set LOCALITY_WORKERS=1")
+        frame = frame.f_back
 
 
 @contextmanager
@@ -617,12 +623,8 @@ def render_charts(specs: list[Chart], out_dir: Path, lang: str = "vi",
 
 
 def _render_both(spec: Chart, out_dir: Path, lang: str) -> tuple[dict[str, list[str]], str]:
-    """One chart at both sizes, in the pack style: (file names by size, the chart's title).
-
-    Both sizes' PDFs embed the same glyphs, so the second reuses the first's font subsets."""
-    from .pdf_fonts import subsets_reused
-
-    with pack_style(lang), subsets_reused():
+    """One chart at both sizes, in the pack style: (file names by size, the chart's title)."""
+    with pack_style(lang):
         files = {size: [p.name for p in render_chart(spec, out_dir, size)] for size in PACK_SIZES}
     return files, spec.title
 
@@ -723,9 +725,8 @@ def _mp_context():
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["helpers.export", "helpers.charts", "helpers.pdf_fonts",
-                                    "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg",
-                                    "matplotlib.backends.backend_pdf"])
+        ctx.set_forkserver_preload(["helpers.export", "helpers.charts", "matplotlib.backends.backend_agg",
+                                    "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -862,7 +863,7 @@ def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.Da
         arts = spec.rows.drop_duplicates("article_id").sort_values("published")
         sources = "".join(
             f"<li>{e(a['article_title'])} — {e(a['publisher'] or ('không rõ nơi đăng' if vi else 'publisher not stated'))}, "
-            f"{e(str(a['published']))}</li>" for _, a in arts.iterrows())
+            f"{e(words.date(a['published'], lang))}</li>" for _, a in arts.iterrows())
         cav = "".join(f"<li>{e(c.text(lang))}</li>" for c in spec.caveats)
         links = " ".join(f"<a href='{e(name)}'>{e(name)}</a>" for size in ("slide", "a4") for name in files[size])
         parts.append(

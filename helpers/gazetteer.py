@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import paths
 from .io import AppendRefused, append_rows, read_table
+from .problems import FixableError
 from .schema import LOCALITIES, SLUG
 
 PACKAGE = "vietnamadminunits"
@@ -40,13 +41,11 @@ TYPED_KINDS = {"phường": {"ward"}, "xã": {"commune"}, "thị trấn": {"town
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
-class GazetteerError(ValueError):
+class GazetteerError(FixableError):
     """The unit was not added; `fix` says what to do. Nothing was written."""
 
     def __init__(self, message: str, fix: str = "", lines: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
+        super().__init__(message, fix)
         self.lines = lines or []  # candidates or close names, one per line
 
 

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .problems import FixableError
+
 SPACES = "\u00a0\u202f\u2009\u2007"  # no-break, narrow no-break, thin, figure space
 MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 # The multiplier words as a regex alternation, for every pattern that reads them (here and in mentions).
@@ -20,13 +22,8 @@ MULTIPLIER_WORDS = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 QUALIFIER_WORDS = ("gần", "hơn", "trên", "khoảng", "xấp xỉ", "dưới", "chưa đến", "từ", "đạt", "vượt")
 
 
-class NumberError(ValueError):
+class NumberError(FixableError):
     """A number that cannot be read without guessing; `fix` says how to write it."""
-
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 def clean(text: str) -> str:

@@ -14,6 +14,8 @@ from datetime import date
 
 import pandas as pd
 
+from .problems import FixableError
+
 # Local Party congress terms from the 1990s on, in order. Congresses of districts and wards were held in
 # 1991, 1996, 2000, 2005, 2010, 2015, 2020 and 2025; a term's plan years run from the year after its
 # congress to the year of the next (1996–2000: 1997–2000). A figure outside them gets no term and a
@@ -24,11 +26,8 @@ TERM_DTYPE = pd.CategoricalDtype(list(TERMS), ordered=True)
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-class PeriodError(ValueError):
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
+class PeriodError(FixableError):
+    """A period that cannot be read; `fix` says how to write it."""
 
 
 @dataclass(frozen=True)

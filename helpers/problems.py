@@ -34,6 +34,16 @@ class Problem:
         return f"{where}{col} {self.severity} {self.code}:{val} {self.message}{fix}"
 
 
+class FixableError(ValueError):
+    """Something refused with what is wrong (`message`) and what to do about it (`fix`): the base of
+    NumberError, UnitError, PeriodError, AgreementError and GazetteerError."""
+
+    def __init__(self, message: str, fix: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
 class DataError(ValueError):
     """Raised in strict mode, or when a file cannot be read at all; carries the problems."""
 

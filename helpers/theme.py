@@ -1,4 +1,5 @@
-"""One look for every chart: fonts with Vietnamese diacritics, fixed colours, marks for uncertain figures.
+"""One look for every chart: fonts with Vietnamese diacritics, a stable colour per locality, marks for
+uncertain figures.
 
 `set_theme()` applies it and also works as a context manager that restores the previous
 settings. The font is DejaVu Sans, shipped inside matplotlib itself, so every machine
@@ -7,14 +8,10 @@ and SVGs draw text as paths, so no viewer needs the font either.
 """
 from __future__ import annotations
 
-import csv
-from functools import lru_cache
-from pathlib import Path
+import hashlib
 
 import matplotlib as mpl
 import seaborn as sns
-
-from . import paths
 
 FONT = "DejaVu Sans"
 # Okabe & Ito's colour-blind-safe palette, then Paul Tol's muted scheme for more units.
@@ -102,32 +99,28 @@ def current_lang(lang: str | None = None) -> str:
     return lang or _ACTIVE["lang"]
 
 
-@lru_cache(maxsize=8)
-def _gazetteer_order(path: str) -> tuple[tuple[str, str], ...]:
-    from .io import read_table
-    from .schema import LOCALITIES
-
-    frame = read_table(Path(path), LOCALITIES).frame
-    return tuple(zip(frame["locality_id"], frame["level"]))
+def _preferred_slot(locality_id: str) -> int:
+    """The palette slot a locality asks for: from a hash of its id alone, the same in every process
+    (Python's own str hash changes with PYTHONHASHSEED)."""
+    return int.from_bytes(hashlib.sha256(str(locality_id).encode("utf-8")).digest()[:8], "big") % len(PALETTE)
 
 
-def locality_colours(data_dir: Path | None = None) -> dict[str, str]:
-    """One fixed colour per locality, by its place in the gazetteer (provincial units in grey).
+def palette_for(locality_ids) -> dict[str, str]:
+    """A colour for each locality drawn, as seaborn's palette for the `hue` levels: {id: colour}.
 
-    Fixed by the gazetteer rather than by what a chart shows, so a unit keeps its colour in every chart.
+    Each id asks for the slot its hash picks, so a locality keeps its colour whatever else is in the data
+    (another data folder, a new gazetteer row). Ids that ask for a taken slot, considered in the order of
+    their hashes (not the order given), take the next free one, so the localities drawn together are told
+    apart while there are no more of them than colours in PALETTE; beyond that, colours repeat.
     """
-    from .schema import LEVEL_TIER
-
-    path = Path(data_dir or paths.DATA) / "localities.csv"
-    colours, i = {}, 0
-    for lid, level in _gazetteer_order(str(path)):
-        if LEVEL_TIER.get(level) == "provincial":
-            colours[lid] = NEUTRAL
-        else:
-            colours[lid] = PALETTE[i % len(PALETTE)]
-            i += 1
+    ids = sorted(dict.fromkeys(str(i) for i in locality_ids),
+                 key=lambda i: (hashlib.sha256(i.encode("utf-8")).digest(), i))
+    colours, taken = {}, set()
+    for lid in ids:
+        slot = _preferred_slot(lid)
+        if len(taken) < len(PALETTE):
+            while slot in taken:
+                slot = (slot + 1) % len(PALETTE)
+            taken.add(slot)
+        colours[lid] = PALETTE[slot]
     return colours
-
-
-def colour_of(locality_id: str, data_dir: Path | None = None) -> str:
-    return locality_colours(data_dir).get(locality_id, NEUTRAL)

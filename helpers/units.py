@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .numbers import clean
+from .problems import FixableError
 from .schema import VOCABULARIES
 
 YEARLY = "/năm"
@@ -22,13 +23,8 @@ PER_PERSON_YEAR = "/người/năm"
 EXAMPLES = "tỷ đồng, triệu đồng/người/năm, %, ha, lần, người, hộ"
 
 
-class UnitError(ValueError):
+class UnitError(FixableError):
     """A unit that is unknown or cannot become the metric's unit."""
-
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 @dataclass(frozen=True)

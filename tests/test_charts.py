@@ -38,14 +38,38 @@ def test_terms_chart_titles_footer_and_colours(df):
     foot = footer(fig)
     assert foot.startswith("Nguồn:")
     assert "Báo Đông" in foot and "Báo C, 22/05/2024" in foot
-    # one colour per locality, the gazetteer's
-    colours = {tuple(c) for coll in ax.collections for c in coll.get_edgecolors()}
-    expected = {theme.colour_of(lid) for lid in ("quan-dong", "phuong-a", "phuong-c", "phuong-moi")}
-    import matplotlib.colors as mcolors
-
-    assert {mcolors.to_hex(c) for c in colours} >= {e.lower() for e in expected}
+    # one colour per locality drawn, from the ids drawn, none of them grey (this world is not data/)
+    drawn = ("quan-dong", "phuong-a", "phuong-c", "phuong-moi")
+    expected = {c.lower() for c in theme.palette_for(drawn).values()}
+    assert dot_colours(ax) == expected and len(expected) == len(drawn)
+    assert theme.NEUTRAL.lower() not in dot_colours(ax)
     labels = texts(fig)
     assert "Quận Đông: 142,2" in labels and "Phường A: 16" in labels
+
+
+def dot_colours(ax) -> set[str]:
+    import matplotlib.colors as mcolors
+
+    return {mcolors.to_hex(c) for coll in ax.collections for c in coll.get_edgecolors()} - {"#c00000"}  # flag ring
+
+
+def test_colours_follow_the_ids_not_the_gazetteer(tmp_path):
+    """A gazetteer in another order, with a unit added above the others, colours every locality alike."""
+    from tests.conftest import LOCALITY_ROWS, WORLD_LOCALITIES, build_world, write_csv
+
+    from helpers.schema import LOCALITIES
+
+    data, texts = build_world(tmp_path / "w")
+    before = charts.terms_chart(load(data, texts, strict=True), metric="party_members_admitted_count")
+    added = {**LOCALITY_ROWS[1], "locality_id": "phuong-dau", "name": "Đầu", "parent_id": "tp-thu"}
+    write_csv(data / "localities.csv", [added] + WORLD_LOCALITIES[::-1], LOCALITIES.columns)
+    after = charts.terms_chart(load(data, texts, strict=True), metric="party_members_admitted_count")
+    assert dot_colours(before) == dot_colours(after) and len(dot_colours(after)) == 4
+
+
+def test_a_palette_given_overrides_the_default(df):
+    ax = charts.localities_chart(df, metric="cultural_families_pct", palette={"phuong-a": "#123456"})
+    assert "#123456" in dot_colours(ax)
 
 
 def test_footer_names_only_the_articles_behind_the_plotted_figures(df):
@@ -150,12 +174,6 @@ def test_no_missing_glyphs_in_any_chart(df, draw, lang):
 def test_no_data_says_so(df):
     ax = charts.localities_chart(df.iloc[0:0], metric="poverty_rate_pct")
     assert "Không có số liệu" in texts(ax.figure)
-
-
-@pytest.mark.parametrize("value, lang, text", [(142.2, "vi", "142,2"), (7210, "vi", "7.210"), (7210, "en", "7,210"),
-                                                (0.58, "vi", "0,58"), (93.9, "en", "93.9"), (11.708, "vi", "11,71")])
-def test_number_labels(value, lang, text):
-    assert charts.fmt_number(value, lang) == text
 
 
 def test_english_unit_names_come_from_the_data_folders_units_table(make_data):

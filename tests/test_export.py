@@ -77,6 +77,7 @@ def test_index_links_resolve(pack):
     links = re.findall(r"(?:href|src)='([^'#]+)'", page)
     assert links and all((pack / link).exists() for link in links)
     assert "Báo Đông" in page and "Lưu ý khi so sánh" in page
+    assert "Báo C, 22/05/2024" in page, "each source dated as in the charts' footers (helpers/words.py)"
 
 
 def test_index_lists_what_was_left_out(pack):
@@ -291,31 +292,6 @@ def test_same_data_gives_the_same_chart_and_workbook_in_another_process(pack, wo
     assert made == [f"{first}.csv", f"{first}.pdf", f"{first}.png", f"{first}.svg", "briefing.xlsx"]
     for name in made:
         assert (tmp_path / name).read_bytes() == (pack / name).read_bytes(), name
-
-
-def test_reused_font_subsets_change_no_byte(tmp_path, monkeypatch):
-    from matplotlib.backends import _backend_pdf_ps
-
-    from helpers import check, pdf_fonts
-    from helpers.export import pack_charts, pack_style, render_chart
-
-    specs = pack_charts(check(*build_world(tmp_path / "world")).figures, "vi")[:1]
-    with pack_style("vi"):
-        for size in ("slide", "a4"):
-            render_chart(specs[0], tmp_path / "plain", size)
-    made = []
-    if pdf_fonts._backend() is not None:  # count the subsets fontTools really makes
-        real = _backend_pdf_ps.get_glyphs_subset
-        monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset", lambda *a: made.append(a) or real(*a))
-    before = _backend_pdf_ps.get_glyphs_subset
-    with pack_style("vi"), pdf_fonts.subsets_reused():
-        for size in ("slide", "a4"):
-            render_chart(specs[0], tmp_path / "reused", size)
-    assert _backend_pdf_ps.get_glyphs_subset is before, "matplotlib's function is given back"
-    plain, reused = digest(tmp_path / "plain"), digest(tmp_path / "reused")
-    assert plain == reused and any(name.endswith(".pdf") for name in plain)
-    if pdf_fonts._backend() is not None:
-        assert len(made) == 2, "regular and bold made once, for the slide PDF; the A4 PDF reuses them"
 
 
 # ------------------------------------------------------------------ interrupted exports leave nothing

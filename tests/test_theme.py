@@ -1,4 +1,4 @@
-"""The theme: one function, restorable, fonts that carry Vietnamese, a fixed colour per locality."""
+"""The theme: one function, restorable, fonts that carry Vietnamese, a stable colour per locality."""
 from __future__ import annotations
 
 import warnings
@@ -34,9 +34,24 @@ def test_vietnamese_text_has_every_glyph():
         plt.close(fig)
 
 
-def test_one_fixed_colour_per_locality():
-    colours = theme.locality_colours()
-    plotted = ["quan-kien-an", "tp-tu-son", "tp-dong-ha", "phuong-thanh-to", "phuong-ngoc-thuy", "phuong-phu-chan"]
-    assert len({colours[c] for c in plotted}) == len(plotted)
-    assert colours["tp-hai-phong"] == theme.NEUTRAL  # provincial units are context, in grey
-    assert theme.locality_colours() == colours  # the same on every call
+def test_a_locality_keeps_its_colour_whatever_else_is_drawn():
+    one = theme.palette_for(["phuong-a", "quan-dong", "tp-thu"])
+    other = theme.palette_for(["phuong-a", "xa-khac", "phuong-ngoc-thuy", "tp-tu-son"])
+    assert one["phuong-a"] == other["phuong-a"] == theme.palette_for(["phuong-a"])["phuong-a"]
+    assert theme.palette_for(reversed(list(one))) == one  # the order given changes nothing
+
+
+@pytest.mark.parametrize("n", [2, 5, 16])
+def test_localities_drawn_together_are_told_apart(n):
+    assert n <= len(theme.PALETTE)
+    ids = [f"phuong-{i}" for i in range(n)]
+    colours = theme.palette_for(ids)
+    assert set(colours) == set(ids) and len(set(colours.values())) == n
+    assert set(colours.values()) <= set(theme.PALETTE) and theme.NEUTRAL not in colours.values()
+
+
+def test_more_localities_than_colours_repeat_colours_but_keep_each_one():
+    ids = [f"xa-{i}" for i in range(40)]
+    colours = theme.palette_for(ids)
+    assert set(colours.values()) == set(theme.PALETTE)
+    assert all(theme.palette_for(ids)[i] == colours[i] for i in ids)
