@@ -205,7 +205,7 @@ def test_same_data_gives_byte_identical_files(small_packs):
     first, _, second, _ = small_packs
     a, b = digest(first), digest(second)
     assert sorted(a) == sorted(b)
-    assert {p.rsplit(".", 1)[-1] for p in a} == {"png", "svg", "pdf", "csv", "xlsx", "html"}
+    assert {p.rsplit(".", 1)[-1] for p in a} == {"png", "svg", "pdf", "csv", "xlsx", "html", "pptx", "docx"}
     assert [name for name in a if a[name] != b[name]] == []
 
 
