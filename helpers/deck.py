@@ -13,7 +13,6 @@ replaces it with the metric-compatible Liberation Sans, so the layout holds in b
 from __future__ import annotations
 
 import io
-from datetime import date
 from pathlib import Path
 
 import pandas as pd

@@ -11,7 +11,6 @@ import pytest
 
 pptx = pytest.importorskip("pptx")
 
-from helpers import analysis
 from helpers.deck import is_picture
 from helpers.export import export_pack
 from helpers.theme import colour_of
