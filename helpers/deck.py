@@ -151,14 +151,14 @@ def marks_used(rows: pd.DataFrame) -> list[str]:
     return keys
 
 
-def notes_text(spec, lang: str) -> str:
+def notes_text(spec, lang: str, chosen_localities: bool = False) -> str:
     """The speaker notes: caption, how the chart is made, marks, caveats, evidence excerpts."""
     kind = kind_of(spec.stem)
     parts = [f"{tr('caption', lang)}: {spec.caption}"]
     if is_picture(spec.stem):
         why = PICTURE_KINDS.get(kind, ("", ""))[0 if lang == "vi" else 1]
         parts.append(tr("picture", lang).format(why=why))
-        if kind in ("targets-vs-results", "coverage"):
+        if chosen_localities and kind in ("targets-vs-results", "coverage"):
             parts.append(tr("all_localities", lang))
     else:
         parts.append(tr("native", lang).format(csv=f"{spec.stem}.csv"))
@@ -336,7 +336,7 @@ def _style_chart(chart) -> None:
 
 
 def write_deck(path: Path, chosen, pack_dir: Path, lang: str = "vi", *, stamp: str = "",
-               when=None) -> Path:
+               when=None, localities=None) -> Path:
     """briefing.pptx: a title slide and a slide per chosen (chart, files) pair; see the module's docstring."""
     from pptx import Presentation
     from pptx.util import Inches
@@ -372,7 +372,7 @@ def write_deck(path: Path, chosen, pack_dir: Path, lang: str = "vi", *, stamp: s
                 pic.height = int(pic.height * box[2] / pic.width)
                 pic.width = box[2]
             pic.left = int((W - pic.width) / 2)
-        slide.notes_slide.notes_text_frame.text = notes_text(spec, lang)
+        slide.notes_slide.notes_text_frame.text = notes_text(spec, lang, localities is not None)
     _stamp(prs.core_properties, when)
     buf = io.BytesIO()
     prs.save(buf)

@@ -410,7 +410,7 @@ def write_briefings(work: Path, built, df: pd.DataFrame, lang: str, stamp: str, 
     say("Writing briefing.pptx and briefing.docx …")
     when = workbook_date(df[df["figure_id"].isin(set().union(*(set(s.rows["figure_id"]) for s, _ in chosen)))]
                          if chosen else None)
-    write_deck(work / "briefing.pptx", chosen, work, lang, stamp=stamp, when=when)
+    write_deck(work / "briefing.pptx", chosen, work, lang, stamp=stamp, when=when, localities=localities)
     write_report(work / "briefing.docx", chosen, work, df, lang, stamp=stamp, when=when)
 
 
