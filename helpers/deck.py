@@ -389,9 +389,20 @@ def _stamp(core, when) -> None:
 
 
 def _write_stable(path: Path, data: bytes, when) -> Path:
-    """The same chosen charts give the same bytes: fixed dates inside and on every zip entry."""
+    """The same chosen charts give the same bytes: fixed dates inside and on every zip entry, in the
+    workbooks embedded behind each native chart too (xlsxwriter stamps them with the time of writing)."""
+    import zipfile
+
     from .export import FALLBACK_DATE, _stable_zip
 
+    when = when or FALLBACK_DATE
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename.endswith(".xlsx"):
+                body = _stable_zip(body, when)
+            zout.writestr(info, body)
     path = Path(path)
-    path.write_bytes(_stable_zip(data, when or FALLBACK_DATE))
+    path.write_bytes(_stable_zip(out.getvalue(), when))
     return path
