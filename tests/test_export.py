@@ -472,7 +472,7 @@ def test_pack_is_the_same_whether_one_process_or_two_draw_it(pack, world_data, t
                             env={**os.environ, "LOCALITY_WORKERS": "1", "PYTHONHASHSEED": "99", "MPLBACKEND": "Agg"})
     assert result.returncode == 0, result.stderr
     serial, parallel = digest(tmp_path / "2026-11-21"), digest(pack)
-    assert sorted(serial) == sorted(parallel) and len(serial) == 7 * len(WORLD_STEMS) + 2
+    assert sorted(serial) == sorted(parallel) and len(serial) == 7 * len(WORLD_STEMS) + 4  # + workbook, index, deck, report
     assert [name for name in serial if serial[name] != parallel[name]] == []
 
 
