@@ -35,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of chart text (default: vi)")
     e.add_argument("--texts", default=None, help="article texts for the evidence check (default: $LOCALITY_TEXTS "
                    "or ../shared/seeds when present)")
+    e.add_argument("--charts", default=None, help="chart stems for briefing.pptx and briefing.docx, comma-separated, "
+                   "in slide order (default: every chart of the pack)")
+    e.add_argument("--localities", default=None, help="locality ids for briefing.pptx and briefing.docx, "
+                   "comma-separated (default: all)")
 
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schema")
     d.add_argument("--check", action="store_true", help="exit 1 if the file is out of date instead of writing it")
@@ -146,6 +150,10 @@ def cmd_table(args) -> int:
     return 1 if report.errors else 0
 
 
+def _ids(text: str | None) -> list[str] | None:
+    return None if text is None else [x.strip() for x in text.split(",") if x.strip()]
+
+
 def cmd_export(args) -> int:
     from .export import export_pack
     from .problems import DataError
@@ -159,13 +167,17 @@ def cmd_export(args) -> int:
         return 2
     texts = args.texts or paths.default_texts() or paths.texts_dir()  # none there: named in the warning
     try:
-        export_pack(args.data, args.out, lang=args.lang, texts=texts)
+        export_pack(args.data, args.out, lang=args.lang, texts=texts, charts=_ids(args.charts),
+                    localities=_ids(args.localities))
     except DataError as exc:
         from .loading import check
 
         print(check(args.data, texts).render(texts))
         print("The data has errors: no briefing pack was written. Fix them and run again.", file=sys.stderr)
         return 1
+    except ValueError as exc:  # a chosen chart or locality that is not there: the message lists the known ones
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

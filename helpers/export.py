@@ -414,10 +414,12 @@ def left_out(df: pd.DataFrame, specs: list[Chart], lang: str = "vi") -> pd.DataF
 
 
 def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, today: date | None = None,
-                progress: Callable[[str], None] | None = None) -> Path:
+                progress: Callable[[str], None] | None = None, charts=None, localities=None) -> Path:
     """Validate, then write the whole pack to `<out_dir>/<date>/`; returns that folder.
 
     Raises DataError (with the report) when the data has errors: a briefing is never built on them.
+    `charts` (stems) and `localities` (ids) choose what goes into briefing.pptx and briefing.docx
+    (None: what the pack holds; see helpers/deck.py `choose`).
     The pack is built in a hidden folder beside it and renamed into place only when every file is
     written; on any failure or interruption that folder is removed, so no half-written pack remains.
     """
@@ -436,6 +438,8 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
         say(f"  {report.summary()}")
         if unchecked:
             say(f"WARNING: {unchecked}")
+        from .deck import check_localities
+        check_localities(df, localities)
         out_root = Path(out_dir or paths.EXPORTS)
         out_root.mkdir(parents=True, exist_ok=True)
         stamp = (today or date.today()).isoformat()
@@ -453,6 +457,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
                 say(f"WARNING: briefing.xlsx, sheet {sheet}, row {row}, column {column}: {n:,} characters, "
                     f"more than a cell holds ({XLSX_CELL_MAX:,}); cut, with a marker")
             write_index(work / "index.html", built, report, lang, stamp, omitted, cut=cut)
+            write_briefings(work, built, df, lang, stamp, charts, localities, say)
             target = _publish(work, out_root, stamp)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)  # render_charts has stopped every worker by now
@@ -535,6 +540,18 @@ def evidence_unchecked(report, texts) -> str:
         report.problems.append(Problem(where or "(texts)", None, None, None, "warning", "texts_missing", message,
                                        "pass --texts with the folder(s) holding the article .txt files"))
     return message
+def write_briefings(work: Path, built, df: pd.DataFrame, lang: str, stamp: str, charts=None, localities=None,
+                    say: Callable[[str], None] = lambda msg: None) -> None:
+    """briefing.pptx (helpers/deck.py) and briefing.docx (helpers/report.py) for the chosen charts."""
+    from .deck import choose, write_deck
+    from .report import write_report
+
+    chosen = choose(built, charts, localities)
+    say("Writing briefing.pptx and briefing.docx …")
+    when = workbook_date(df[df["figure_id"].isin(set().union(*(set(s.rows["figure_id"]) for s, _ in chosen)))]
+                         if chosen else None)
+    write_deck(work / "briefing.pptx", chosen, work, lang, stamp=stamp, when=when, localities=localities)
+    write_report(work / "briefing.docx", chosen, work, df, lang, stamp=stamp, when=when)
 
 
 def _refuse_in_starting_worker() -> None:

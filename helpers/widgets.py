@@ -98,3 +98,33 @@ def locality_explorer(df: pd.DataFrame, *, locality: str, lang: str = "vi"):
     pick_lang.observe(redraw, names="value")
     redraw()
     return w.VBox([w.HBox([pick, pick_lang]), out])
+
+
+def briefing_picker(pack, df: pd.DataFrame, *, charts=None, localities=None, lang: str = "vi", **export_args):
+    """Lists of the pack's charts and of the localities, and a button that exports the pack again with
+    briefing.pptx and briefing.docx holding only the chosen ones (notebook 04). Nothing is written until
+    the button is pressed, so a headless run only shows the choice the parameters made."""
+    import ipywidgets as w
+
+    from .export import export_pack
+
+    stems = [p.stem for p in sorted(pack.glob("*.csv"), key=lambda p: p.name)]
+    pick_charts = w.SelectMultiple(options=stems, value=tuple(charts or stems), rows=12,
+                                   description="Biểu đồ / Charts", style={"description_width": "initial"},
+                                   layout=w.Layout(width="60%"))
+    units = locality_options(df, lang)
+    pick_units = w.SelectMultiple(options=units, value=tuple(localities or [u for _, u in units]), rows=12,
+                                  description="Địa phương / Localities", style={"description_width": "initial"})
+    go = w.Button(description="Xuất lại / Export again", button_style="primary")
+    out = w.Output()
+
+    def export(_):
+        with out:
+            out.clear_output()
+            chosen_units = list(pick_units.value)
+            new = export_pack(charts=list(pick_charts.value) or None, lang=lang, progress=print,
+                              localities=None if len(chosen_units) == len(units) else chosen_units, **export_args)
+            print(new / "briefing.pptx", new / "briefing.docx", sep="\n")
+
+    go.on_click(export)
+    return w.VBox([w.HBox([pick_charts, pick_units]), go, out])

@@ -206,7 +206,7 @@ def test_same_data_gives_byte_identical_files(small_packs):
     first, _, second, _ = small_packs
     a, b = digest(first), digest(second)
     assert sorted(a) == sorted(b)
-    assert {p.rsplit(".", 1)[-1] for p in a} == {"png", "svg", "pdf", "csv", "xlsx", "html"}
+    assert {p.rsplit(".", 1)[-1] for p in a} == {"png", "svg", "pdf", "csv", "xlsx", "html", "pptx", "docx"}
     assert [name for name in a if a[name] != b[name]] == []
 
 
@@ -448,7 +448,7 @@ def test_pack_is_the_same_whether_one_process_or_two_draw_it(pack, world_data, t
                             env={**os.environ, "LOCALITY_WORKERS": "1", "PYTHONHASHSEED": "99", "MPLBACKEND": "Agg"})
     assert result.returncode == 0, result.stderr
     serial, parallel = digest(tmp_path / "2026-11-21"), digest(pack)
-    assert sorted(serial) == sorted(parallel) and len(serial) == 7 * len(WORLD_STEMS) + 2
+    assert sorted(serial) == sorted(parallel) and len(serial) == 7 * len(WORLD_STEMS) + 4  # + workbook, index, deck, report
     assert [name for name in serial if serial[name] != parallel[name]] == []
 
 

@@ -47,3 +47,18 @@ def test_draw_metric_shows_two_charts_and_caveats(df, monkeypatch, capsys):
     widgets.draw_metric(df, "party_members_admitted_count", None, "en")
     assert len(shown) == 2
     assert "•" in capsys.readouterr().out
+
+
+def test_briefing_picker_offers_the_packs_charts_and_exports_the_choice(df, tmp_path, monkeypatch):
+    for stem in ("coverage", "localities-poverty-rate-pct"):
+        (tmp_path / f"{stem}.csv").write_text("x\n")
+    calls = []
+    monkeypatch.setattr("helpers.export.export_pack", lambda **kw: calls.append(kw) or tmp_path)
+    box = widgets.briefing_picker(tmp_path, df, charts=["coverage"])
+    pick_charts, pick_units = box.children[0].children
+    assert pick_charts.options == ("coverage", "localities-poverty-rate-pct")
+    assert pick_charts.value == ("coverage",)
+    assert not calls, "nothing is exported until the button is pressed"
+    pick_units.value = ("phuong-a",)
+    box.children[1].click()
+    assert calls[0]["charts"] == ["coverage"] and calls[0]["localities"] == ["phuong-a"]
