@@ -119,7 +119,9 @@ def test_notebook_runs_in_jupyterlab(lab, browser, path):
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-        page.wait_for_function(ALL_RUN, timeout=300_000, polling=1000)
+        # Not a speed goal (those are in benchmarks/): notebook 04 builds the whole pack, deck and report,
+        # which on a loaded 2-core machine took over 5 minutes.
+        page.wait_for_function(ALL_RUN, timeout=900_000, polling=1000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
         images = page.locator(".jp-OutputArea-output img")
         assert images.count() > 0, "no chart appeared"
