@@ -283,7 +283,7 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     # The briefing pack, as `make run` writes it; the chart images are test_export's business, so only the numbers
     # (drawn in this process: the patched save_chart does not exist in worker processes).
     monkeypatch.setenv("LOCALITY_WORKERS", "1")
-    monkeypatch.setattr(export, "save_chart", functools.partial(export.save_chart, formats=()))
+    monkeypatch.setattr(export, "save_chart", functools.partial(export.save_chart, formats=("png",)))
     pack = export.export_pack(data_copy, tmp_path / "out", texts=texts, today=date(2025, 6, 21),
                               progress=lambda m: None)
     card = pd.read_csv(pack / "scorecard-quan-dong.csv", encoding="utf-8-sig")
