@@ -280,7 +280,8 @@ def test_unseen_article_goes_from_text_to_the_briefing_pack_without_code_changes
     assert validated.returncode == 0, validated.stdout
     assert f"  hai-an-term-2020-2025: 9 of 46 figure mentions annotated (20%); not annotated: 37" in validated.stdout
 
-    # The briefing pack, as `make run` writes it; the chart images are test_export's business, so only the numbers
+    # The briefing pack, as `make run` writes it; the chart images are test_export's business, so only the PNGs
+    # the deck and the report place, and the numbers
     # (drawn in this process: the patched save_chart does not exist in worker processes).
     monkeypatch.setenv("LOCALITY_WORKERS", "1")
     monkeypatch.setattr(export, "save_chart", functools.partial(export.save_chart, formats=("png",)))
