@@ -120,7 +120,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_table(args) -> int:
-    from .export import neutralise_frame, workbook_date, write_whole, write_xlsx
+    from .io import write_whole
+    from .workbook import neutralise_frame, workbook_date, write_xlsx
     from .loading import check
 
     report = check(Path(args.data_dir), args.texts)
@@ -158,7 +159,7 @@ def cmd_export(args) -> int:
     from .export import export_pack
     from .problems import DataError
 
-    from .export import worker_count
+    from .workers import worker_count
 
     try:
         worker_count(1)  # a bad $LOCALITY_WORKERS is said before anything starts, without a traceback

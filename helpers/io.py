@@ -17,7 +17,9 @@ import csv
 import difflib
 import io
 import operator
+import os
 import re
+import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -25,9 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from .numbers import SPACES, clean
-from .problems import Problems
+from .problems import FixableError, Problems
 from .schema import Table
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -309,7 +312,7 @@ def read_records(path: Path, table: Table, name: str | None = None) -> tuple[Raw
                                     f"rename the header to '{col}' (spreadsheets sometimes change case or spaces)")
     for col, where in positions.items():
         if len(where) > 1:
-            letters = " and ".join(_letter(i) for i in where)
+            letters = " and ".join(get_column_letter(i + 1) for i in where)
             header_problems.warning(name, 1, col, col, "duplicate_column",
                                     f"column '{col}' appears {len(where)} times (spreadsheet columns {letters}); "
                                     "a row is read only where the copies agree",
@@ -403,16 +406,6 @@ def _fast_row(order: list[tuple[str, int | None]]):
     return lambda record: list(map(str.strip, pick(record)))
 
 
-def _letter(i: int) -> str:
-    """Spreadsheet column letter of a 0-based position: 0 -> A, 26 -> AA."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _cell_count_fix(record: list[str], delimiter: str, width: int, more: bool) -> str:
     line = delimiter.join(record)
     for other in DELIMITERS:
@@ -448,13 +441,8 @@ def _read_until_error(text: str, delimiter: str) -> list[list[str]]:
     return out
 
 
-class AppendRefused(ValueError):
+class AppendRefused(FixableError):
     """A file rows cannot be appended to safely; `fix` says what to do. The file was not changed."""
-
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 def append_rows(path: Path, table: Table, rows: list[dict]) -> None:
@@ -489,23 +477,34 @@ def append_rows(path: Path, table: Table, rows: list[dict]) -> None:
     writer = csv.writer(buf, delimiter=raw.delimiter, lineterminator=ending)
     writer.writerows([[row.get(h, "") if h else "" for h in header] for row in rows])
     prefix = ending if text and not text.endswith(("\n", "\r")) else ""
-    _replace_atomically(path, data + (prefix + buf.getvalue()).encode(codec))
+    write_whole(path, data + (prefix + buf.getvalue()).encode(codec))
 
 
-def _replace_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to a hidden file beside `path` and rename it over `path` (same folder: same disk)."""
-    import os
-    import shutil
-    import tempfile
+def umask_mode(mode: int = 0o666) -> int:
+    """`mode` as the umask leaves it: the mode a file (0o666) or folder (0o777) made the ordinary way gets."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
 
+
+def write_whole(path, content: bytes) -> Path:
+    """Write `content` to `path` complete or not at all: a hidden file beside it (same disk), flushed to disk,
+    then renamed over it. A full disk leaves the previous file as it was, never a truncated one. The file
+    gets the previous file's mode, or the umask's ordinary one."""
+    path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
-        shutil.copymode(path, tmp)
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = umask_mode()
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path

@@ -37,6 +37,7 @@ from .cues import Cues, load_cues
 from .mentions import _PERIOD, Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
 from .numbers import NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
+from .problems import FixableError
 from .ranking import IndicatorRanker, dimension
 from .localities import Places
 from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, QUALIFIER_SYNONYMS, SLUG
@@ -50,13 +51,8 @@ QUALIFIER_CODES = {w: code for w, code in QUALIFIER_SYNONYMS.items() if w not in
 EXCERPT_MAX = 200
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(FixableError):
     """The scaffold was refused; `fix` says what to do. Nothing was written."""
-
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 @dataclass

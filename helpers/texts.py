@@ -1,6 +1,7 @@
 """Article texts and the evidence check: is each excerpt really in the article?"""
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def _decoded(path: Path) -> tuple[str | None, str]:
     if text is None:
         return None, found.errors[0].message if found.errors else "it is not text"
     return text, ""
+
+
+def slug(text: str, sep: str = "-", *, lower: bool = True, keep: str = "") -> str:
+    """ASCII letters and digits (marks removed, 'đ' made 'd'), every other run of characters one `sep`, trimmed:
+    the one way an id, a file name or a sheet name is made from Vietnamese words ('Ngọc Lâm' -> 'ngoc-lam')."""
+    text = str(text).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = text.lower() if lower else text
+    return re.sub(rf"[^A-Za-z0-9{re.escape(keep)}]+", sep, text).strip(sep)
 
 
 def read_text(path: Path) -> str | None:

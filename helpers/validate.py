@@ -19,6 +19,7 @@ from .io import RawTable, shorten
 from .numbers import NumberError, parse_amount, parse_number
 from .periods import PeriodError, parse_partial_date
 from .problems import ERROR, WARNING, Problems
+from .texts import slug
 from .schema import ANNOTATIONS, QUALIFIER_SYNONYMS, VOCABULARIES, Table
 from .units import UnitError, Units, conversion_factor, parse_unit
 
@@ -165,7 +166,7 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
         if f.kind == "id":
             bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
             _report(problems, where, f.name, s, bad, "bad_id", f"'{f.name}' must match {f.pattern}",
-                    lambda v: f"use lower-case ASCII without diacritics, e.g. '{_slugify(v, f.pattern)}'")
+                    lambda v: f"use lower-case ASCII without diacritics, e.g. '{id_like(v, f.pattern)}'")
             dup = live & s.duplicated(keep="first")
             _report(problems, where, f.name, s, dup, "duplicate_id", "this id is already used by an earlier row",
                     "give each row its own id, or delete the repeated row")
@@ -227,6 +228,11 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
     return ok, parsed
 
 
+def id_like(value: str, pattern: str) -> str:
+    """An id made from `value` the way the schema's `pattern` asks ('_' or '-' between words): a fix to show."""
+    return slug(value, "_" if "_" in pattern else "-") or "an-id"
+
+
 def _factor(value: str, decimal: str | None) -> float:
     """A conversion factor: a positive number, '.' the decimal point unless the file uses ','."""
     x = parse_number(value, decimal=decimal or ".")
@@ -261,16 +267,6 @@ def _close(value: str, known: set[str]) -> str:
 
     near = difflib.get_close_matches(value, sorted(known), n=1)
     return f" (did you mean '{near[0]}'?)" if near else ""
-
-
-def _slugify(value: str, pattern: str) -> str:
-    import re
-    import unicodedata
-
-    v = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    v = "".join(ch for ch in v if unicodedata.category(ch) != "Mn").lower()
-    sep = "_" if "_" in pattern else "-"
-    return re.sub(r"[^a-z0-9]+", sep, v).strip(sep) or "an-id"
 
 
 def check_metric_names(raw: RawTable, ok: pd.Series, problems: Problems) -> None:
