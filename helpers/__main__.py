@@ -200,7 +200,7 @@ def cmd_dictionary(args) -> int:
 
 
 def cmd_mentions(args) -> int:
-    from .mentions import article_mentions, render_mentions
+    from .mentions import article_mentions
 
     mentions, article_id = article_mentions(args.article, args.data)
     if args.format == "json":
@@ -209,6 +209,47 @@ def cmd_mentions(args) -> int:
     else:
         print(render_mentions(mentions, Path(args.article).name, article_id))
     return 0
+
+
+def render_mentions(mentions, name: str, article_id: str | None) -> str:
+    """The text form of `python -m helpers mentions`: figures with their context, then the other numbers."""
+    from .mentions import context
+
+    figures = [m for m in mentions if m.kind == "figure"]
+    others = [m for m in mentions if m.kind != "figure"]
+    kinds: dict[str, int] = {}
+    for m in others:
+        kinds[m.kind] = kinds.get(m.kind, 0) + 1
+    lines = [f"{name}: {len(figures)} figure mentions; other numbers: "
+             + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())) or "none")]
+    if article_id is None:
+        lines.append("The article is not in the data (no row in articles.csv names this text file): "
+                     "nothing is marked annotated.")
+    else:
+        done = sum(1 for m in figures if m.annotated)
+        share = f" ({done / len(figures):.0%})" if figures else ""
+        lines.append(f"Article '{article_id}': {done} of {len(figures)} figure mentions annotated{share}. "
+                     "[x] annotated, [ ] not annotated.")
+    lines.append("")
+    for m in figures:
+        mark = "" if m.annotated is None else ("[x] " if m.annotated else "[ ] ")
+        parts = [f"value {_plain(m.value)}" + (f"–{_plain(m.value_high)}" if m.value_high is not None else "")
+                 + (f" of {_plain(m.out_of)}" if m.out_of is not None else "")]
+        parts += [f"unit {m.unit}"] if m.unit else []
+        parts += [f"qualifier {m.qualifier}"] if m.qualifier else []
+        parts += [f"period {m.period}"] if m.period else []
+        lines.append(f"{mark}{m.text}  @{m.start}  " + ", ".join(parts))
+        lines.append(f"      {context(m)}")
+    if others:
+        lines += ["", "Not figures:"]
+        lines += [f"  {m.kind:<16} {m.text!r} @{m.start}" for m in others]
+    return "\n".join(lines)
+
+
+def _plain(v: float | None) -> str:
+    if v is None:
+        return "?"
+    return str(int(v)) if float(v).is_integer() else repr(v)
 
 
 def cmd_new_article(args) -> int:

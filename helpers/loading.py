@@ -234,6 +234,34 @@ def _check(data_dir: Path, texts) -> Report:
                   metrics.drop(columns="unit_parsed"), texts_checked, rows_read, files, successions, variants)
 
 
+def annotations_of_text(file_name: str, data_dir=None) -> tuple[str, list[dict], str | None] | None:
+    """(article_id, annotation rows as read, decimal mark) of the article whose text_file is `file_name`;
+    None when no row of articles.csv names it. For marking an article's mentions, not for analysis: the rows
+    are unchecked."""
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA
+    if not (data_dir / "articles.csv").is_file():
+        return None
+    arts = read_table(data_dir / "articles.csv", ARTICLES).frame
+    hits = arts[arts["text_file"] == file_name]
+    if hits.empty:
+        return None
+    article_id = hits["article_id"].iloc[0]
+    path = data_dir / "annotations" / f"{article_id}.csv"
+    if not path.is_file():
+        return article_id, [], None
+    raw = read_table(path, ANNOTATIONS)
+    return article_id, raw.frame.to_dict("records"), raw.decimal
+
+
+def annotation_tables(data_dir=None):
+    """Each row of articles.csv with its annotation file's path and table as read (None when there is no
+    file), in the order of articles.csv: the rows unchecked, for coverage rather than analysis."""
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA
+    for _, article in read_table(data_dir / "articles.csv", ARTICLES).frame.iterrows():
+        path = data_dir / "annotations" / f"{article['article_id']}.csv"
+        yield article, path, read_table(path, ANNOTATIONS) if path.is_file() else None
+
+
 def _optional_table(path: Path, table, shown) -> RawTable:
     """A table a data folder may leave out (an older folder has no successions or variants): empty then."""
     if path.exists():
