@@ -35,19 +35,18 @@ from .io import AppendRefused, append_rows, read_table
 from .texts import describe, safe_text_path
 from .cues import Cues, load_cues
 from .mentions import _PERIOD, Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
-from .numbers import NumberError, format_number, parse_amount
+from .numbers import MULTIPLIER_WORDS, MULTIPLIERS, NumberError, format_number, parse_amount
 from .periods import PeriodError, parse_partial_date
 from .problems import FixableError
 from .ranking import IndicatorRanker, dimension
 from .localities import Places
-from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, QUALIFIER_SYNONYMS, SLUG
+from .schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, PRINTED_QUALIFIERS, SLUG
 from .texts import fold, read_text
 from .units import read_units
 
-# Printed qualifiers that are qualifiers in the codebook's sense; đạt, vượt and bình quân are not.
-# Printed qualifiers that are qualifiers in the codebook's sense (schema.QUALIFIER_SYNONYMS); before a figure
-# 'vượt' is an excess and 'từ' opens a range, so neither is a qualifier here.
-QUALIFIER_CODES = {w: code for w, code in QUALIFIER_SYNONYMS.items() if w not in ("", "chính xác", "vượt", "từ")}
+# Printed qualifiers that are qualifiers in the codebook's sense; đạt, vượt and bình quân are not
+# (schema.NOT_QUALIFIERS), and 'từ' before a figure opens a range.
+QUALIFIER_CODES = {w: code for w, code in PRINTED_QUALIFIERS.items() if code}
 EXCERPT_MAX = 200
 
 
@@ -827,8 +826,8 @@ def value_cells(m: Mention, decimal: str = ",") -> tuple[str, str]:
     if m.out_of is not None:
         return printed, ""
     parts = re.split(r"\s*(?:–|—|-|đến|tới)\s*", printed) if m.value_high is not None else [printed]
-    if m.unit.split(" ")[0] in ("nghìn", "ngàn", "triệu", "tỷ", "tỉ"):  # 361,503 tỷ đồng: the multiplier is the unit's
-        parts = [re.sub(r"\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)$", "", p) for p in parts]
+    if m.unit.split(" ")[0] in MULTIPLIERS:  # 361,503 tỷ đồng: the multiplier is the unit's
+        parts = [re.sub(rf"\s*(?:{MULTIPLIER_WORDS})$", "", p) for p in parts]
     cells = [_cell(p.rstrip("%").strip(), v, decimal) for p, v in zip(parts, (m.value, m.value_high))]
     return cells[0], cells[1] if len(cells) > 1 else ""
 

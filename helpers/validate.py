@@ -9,7 +9,9 @@ parsed once and the result mapped back, so a large file costs one pass per colum
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ from .numbers import NumberError, parse_amount, parse_number
 from .periods import PeriodError, parse_partial_date
 from .problems import ERROR, WARNING, Problems
 from .texts import slug
-from .schema import ANNOTATIONS, QUALIFIER_SYNONYMS, VOCABULARIES, Table
+from .schema import ANNOTATIONS, NOT_QUALIFIERS, QUALIFIER_SYNONYMS, VOCABULARIES, Table
 from .units import UnitError, Units, conversion_factor, parse_unit
 
 
@@ -122,6 +124,22 @@ def parse_column(values: pd.Series, parser, decimal=None) -> ParsedColumn:
     return ParsedColumn(values.index, row_codes, uniques, errors)
 
 
+@dataclass
+class _Cells:
+    """What the checks of one table's fields share: where a row came from, the problems found so far, the ids
+    a field may name (and those refused with errors), the units table and the file's decimal mark."""
+
+    problems: Problems
+    where: Callable
+    ids: dict
+    refused: dict
+    units: Units | None
+    decimal: object
+
+    def report(self, column, values, bad, code, message, fix, severity="error") -> None:
+        _report(self.problems, self.where, column, values, bad, code, message, fix, severity)
+
+
 def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]],
                  refused: dict[str, dict[str, int]] | None = None,
                  units: Units | None = None) -> tuple[pd.Series, dict[str, pd.Series]]:
@@ -131,101 +149,154 @@ def check_fields(raw, table: Table, problems: Problems, ids: dict[str, set[str]]
     rows exist but have errors to their spreadsheet row, so a reference to one says so. `units` is the
     units table of the data folder (default: the project's data/units.csv).
     """
-    df, where = raw.frame, _locator(raw)
+    df = raw.frame
     gathered = getattr(raw, "files", None) is not None  # the loader's batch: plain str cells, none missing
-    refused = refused or {}
+    cells = _Cells(problems, _locator(raw), ids, refused or {}, units, raw.decimal)
     ok = pd.Series(True, index=df.index)
     parsed: dict[str, pd.Series] = {}
     for f in table.fields:
-        s = df[f.name] if gathered else _strings(df[f.name])
-        length = pd.Series(np.fromiter(map(len, s.to_numpy()), dtype=np.int64, count=len(s)), index=s.index)
-        long = pd.Series(False, index=df.index)
-        if f.kind == "text":
-            _report(problems, where, f.name, s, length > MAX_TEXT, "long_cell",
-                    lambda v: f"the cell holds {len(v)} characters; '{f.name}' is meant to be short",
-                    f"keep '{f.name}' under {MAX_TEXT} characters: a short verbatim excerpt or note",
-                    severity="warning")
-            _report(problems, where, f.name, s, _formula(s), "formula_cell",
-                    "the cell starts like a spreadsheet formula, so a spreadsheet may compute or run it",
-                    "keep it if it is the text as printed (the project's exports neutralise it); if a spreadsheet "
-                    "turned it into a formula, retype the text", severity="warning")
-        else:
-            long = length > MAX_CODE
-            what = KIND_WORDS.get(f.kind, f.kind)
-            _report(problems, where, f.name, s, long, "cell_too_long",
-                    lambda v: f"the cell holds {len(v)} characters, too many for {what}; the row is left out",
-                    f"'{f.name}' holds {what}: look for text pasted into the wrong cell")
-            ok &= ~long
-            s = s.mask(long, "")  # reported once: not again as malformed
-        empty = length == 0  # a long cell was reported above, not again as empty
-        if f.required:
-            _report(problems, where, f.name, s, empty, "required", f"'{f.name}' is required and empty",
-                    f"fill in '{f.name}' ({f.description})")
-            ok &= ~empty
-        live = ~empty & ~long
-        if f.kind == "id":
-            bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
-            _report(problems, where, f.name, s, bad, "bad_id", f"'{f.name}' must match {f.pattern}",
-                    lambda v: f"use lower-case ASCII without diacritics, e.g. '{id_like(v, f.pattern)}'")
-            dup = live & s.duplicated(keep="first")
-            _report(problems, where, f.name, s, dup, "duplicate_id", "this id is already used by an earlier row",
-                    "give each row its own id, or delete the repeated row")
-            ok &= ~bad & ~dup
-        elif f.kind == "code":
-            bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
-            _report(problems, where, f.name, s, bad, "bad_code", f"'{f.name}' must be digits matching {f.pattern}",
-                    "copy the official code with its leading zeros (00133), and keep the cell as text in a spreadsheet")
-            ok &= ~bad
-        elif f.kind == "vocab":
-            codes = VOCABULARIES[f.vocab]
-            if f.vocab == "qualifier":
-                s = s.map({v: QUALIFIER_SYNONYMS.get(v.lower(), v.lower()) for v in s.unique()})
-                live = s != ""
-            bad = live & ~s.isin(list(codes))
-            _report(problems, where, f.name, s, bad, "bad_vocabulary", f"not an allowed value of '{f.name}'",
-                    f"use one of: {', '.join(codes)}")
-            ok &= ~bad
-            parsed[f.name] = s.where(~bad & live, None)
-        elif f.kind == "ref":
-            known = ids.get(f.ref, set())
-            left_out = refused.get(f.ref, {})
-            bad = live & ~s.isin(list(known))
-            code = f"unknown_{f.ref.rstrip('s').replace('ie', 'y')}"
-            _report(problems, where, f.name, s, bad & ~s.isin(list(left_out)), code,
-                    f"no row of {f.ref}.csv has this id",
-                    lambda v: f"add it to data/{f.ref}.csv first, or correct the spelling" + _close(v, known))
-            _report(problems, where, f.name, s, bad & s.isin(list(left_out)), code,
-                    lambda v: f"the row of {f.ref}.csv with this id (row {left_out[v]}) has errors and was left out",
-                    lambda v: f"fix row {left_out[v]} of {f.ref}.csv first (see its problems above)")
-            ok &= ~bad
-        elif f.kind == "word":
-            bad = live & ~s.str.fullmatch(f.pattern).fillna(False).astype(bool)
-            _report(problems, where, f.name, s, bad, "bad_unit_word", "not a unit word as annotators write it",
-                    "write the unit alone, without '/năm' or '/người/năm' (the validator reads those itself)")
-            folded = s.str.lower().str.replace(r"\s+", " ", regex=True).str.replace(r"\s*/\s*", "/", regex=True)
-            dup = live & ~bad & folded.where(live & ~bad).duplicated(keep="first") & folded.ne("")
-            _report(problems, where, f.name, s, dup, "duplicate_unit", "this unit is already listed by an earlier row",
-                    "keep one row per unit as written (case and spacing do not tell units apart)")
-            ok &= ~bad & ~dup
-        elif f.kind in ("date", "amount", "unit", "factor"):
-            parser = {"date": lambda v, d: parse_partial_date(v), "unit": lambda v, d: parse_unit(v, units),
-                      "amount": _amount, "factor": _factor}[f.kind]
-            column = parse_column(s, parser, raw.decimal if f.kind in ("amount", "factor") else None)
-            bad = column.errors.notna()
-            code = {"date": "bad_date", "amount": "bad_number", "unit": "bad_unit", "factor": "bad_factor"}[f.kind]
-            for idx, exc in column.errors[bad].items():
-                c = "ambiguous_number" if "ambiguous" in exc.message else code
-                file, row = where(idx)
-                problems.error(file, row, f.name, shorten(s[idx], SHOWN), c, exc.message, exc.fix)
-            ok &= ~bad
-            parsed[f.name] = column
-        elif f.kind == "filename":
-            bad = live & (s.str.contains(r"[/\\:]|^\.\.?$", regex=True) | s.str.startswith("."))
-            _report(problems, where, f.name, s, bad, "unsafe_file_name",
-                    "a file name must not contain a folder or leave the texts folder",
-                    "write the bare file name, e.g. 000_article.txt")
-            ok &= ~bad
+        s, live, fits = _check_size(f, df[f.name] if gathered else _strings(df[f.name]), cells)
+        ok &= fits
+        if f.kind in _KIND_CHECKS:
+            good, result = _KIND_CHECKS[f.kind](f, s, live, cells)
+            ok &= good
+            if result is not None:
+                parsed[f.name] = result
     return ok, parsed
+
+
+def _check_size(f, s: pd.Series, cells: _Cells) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Cells too long for their kind, and required cells left empty: reported once each, before any parsing.
+    Returns the column (a refused long cell blanked, so it is not reported again as malformed), the cells
+    worth checking further, and the rows these checks leave valid."""
+    length = pd.Series(np.fromiter(map(len, s.to_numpy()), dtype=np.int64, count=len(s)), index=s.index)
+    long = pd.Series(False, index=s.index)
+    fits = pd.Series(True, index=s.index)
+    if f.kind == "text":
+        cells.report(f.name, s, length > MAX_TEXT, "long_cell",
+                     lambda v: f"the cell holds {len(v)} characters; '{f.name}' is meant to be short",
+                     f"keep '{f.name}' under {MAX_TEXT} characters: a short verbatim excerpt or note",
+                     severity="warning")
+        cells.report(f.name, s, _formula(s), "formula_cell",
+                     "the cell starts like a spreadsheet formula, so a spreadsheet may compute or run it",
+                     "keep it if it is the text as printed (the project's exports neutralise it); if a spreadsheet "
+                     "turned it into a formula, retype the text", severity="warning")
+    else:
+        long = length > MAX_CODE
+        what = KIND_WORDS.get(f.kind, f.kind)
+        cells.report(f.name, s, long, "cell_too_long",
+                     lambda v: f"the cell holds {len(v)} characters, too many for {what}; the row is left out",
+                     f"'{f.name}' holds {what}: look for text pasted into the wrong cell")
+        fits &= ~long
+        s = s.mask(long, "")  # reported once: not again as malformed
+    empty = length == 0  # a long cell was reported above, not again as empty
+    if f.required:
+        cells.report(f.name, s, empty, "required", f"'{f.name}' is required and empty",
+                     f"fill in '{f.name}' ({f.description})")
+        fits &= ~empty
+    return s, ~empty & ~long, fits
+
+
+def _matches(s: pd.Series, pattern: str) -> pd.Series:
+    return s.str.fullmatch(pattern).fillna(False).astype(bool)
+
+
+def _check_id(f, s, live, cells: _Cells):
+    """An id: the schema's pattern (a fix spelled from the cell), and each once in its table."""
+    bad = live & ~_matches(s, f.pattern)
+    cells.report(f.name, s, bad, "bad_id", f"'{f.name}' must match {f.pattern}",
+                 lambda v: f"use lower-case ASCII without diacritics, e.g. '{id_like(v, f.pattern)}'")
+    dup = live & s.duplicated(keep="first")
+    cells.report(f.name, s, dup, "duplicate_id", "this id is already used by an earlier row",
+                 "give each row its own id, or delete the repeated row")
+    return ~bad & ~dup, None
+
+
+def _check_code(f, s, live, cells: _Cells):
+    """An official code: digits, leading zeros kept (a spreadsheet drops them when it reads a number)."""
+    bad = live & ~_matches(s, f.pattern)
+    cells.report(f.name, s, bad, "bad_code", f"'{f.name}' must be digits matching {f.pattern}",
+                 "copy the official code with its leading zeros (00133), and keep the cell as text in a spreadsheet")
+    return ~bad, None
+
+
+def _check_vocab(f, s, live, cells: _Cells):
+    """A code of the field's vocabulary; a qualifier may be typed as its Vietnamese word (schema.py)."""
+    codes = VOCABULARIES[f.vocab]
+    if f.vocab == "qualifier":
+        s = s.map({v: QUALIFIER_SYNONYMS.get(v.lower(), v.lower()) for v in s.unique()})
+        live = s != ""
+    bad = live & ~s.isin(list(codes))
+    allowed = f"use one of: {', '.join(codes)}"
+    cells.report(f.name, s, bad, "bad_vocabulary", f"not an allowed value of '{f.name}'",
+                 lambda v: _not_a_qualifier(v) or allowed)
+    return ~bad, s.where(~bad & live, None)
+
+
+def _not_a_qualifier(word: str) -> str:
+    """The fix for a word printed before figures that says something else than precision ('vượt')."""
+    if word not in NOT_QUALIFIERS:
+        return ""
+    return (f"'{word}' ({NOT_QUALIFIERS[word]}) says how the figure relates to something, not how exact it is: "
+            "leave qualifier empty and record what it is measured against in reference (for an excess over "
+            "a plan, a *_pct_plan metric)")
+
+
+def _check_ref(f, s, live, cells: _Cells):
+    """An id another table must hold; one whose row there was refused says so, rather than 'unknown'."""
+    known = cells.ids.get(f.ref, set())
+    left_out = cells.refused.get(f.ref, {})
+    bad = live & ~s.isin(list(known))
+    code = f"unknown_{f.ref.rstrip('s').replace('ie', 'y')}"
+    cells.report(f.name, s, bad & ~s.isin(list(left_out)), code, f"no row of {f.ref}.csv has this id",
+                 lambda v: f"add it to data/{f.ref}.csv first, or correct the spelling" + _close(v, known))
+    cells.report(f.name, s, bad & s.isin(list(left_out)), code,
+                 lambda v: f"the row of {f.ref}.csv with this id (row {left_out[v]}) has errors and was left out",
+                 lambda v: f"fix row {left_out[v]} of {f.ref}.csv first (see its problems above)")
+    return ~bad, None
+
+
+def _check_word(f, s, live, cells: _Cells):
+    """A unit as annotators write it (units.csv): the unit alone, each form once whatever its case and spacing."""
+    bad = live & ~_matches(s, f.pattern)
+    cells.report(f.name, s, bad, "bad_unit_word", "not a unit word as annotators write it",
+                 "write the unit alone, without '/năm' or '/người/năm' (the validator reads those itself)")
+    folded = s.str.lower().str.replace(r"\s+", " ", regex=True).str.replace(r"\s*/\s*", "/", regex=True)
+    dup = live & ~bad & folded.where(live & ~bad).duplicated(keep="first") & folded.ne("")
+    cells.report(f.name, s, dup, "duplicate_unit", "this unit is already listed by an earlier row",
+                 "keep one row per unit as written (case and spacing do not tell units apart)")
+    return ~bad & ~dup, None
+
+
+_PARSE_CODES = {"date": "bad_date", "amount": "bad_number", "unit": "bad_unit", "factor": "bad_factor"}
+
+
+def _check_parsed(f, s, live, cells: _Cells):
+    """A date, number, unit or factor, parsed once per distinct cell; the parser's message and fix reported."""
+    units = cells.units
+    parser = {"date": lambda v, d: parse_partial_date(v), "unit": lambda v, d: parse_unit(v, units),
+              "amount": _amount, "factor": _factor}[f.kind]
+    column = parse_column(s, parser, cells.decimal if f.kind in ("amount", "factor") else None)
+    bad = column.errors.notna()
+    for idx, exc in column.errors[bad].items():
+        code = "ambiguous_number" if "ambiguous" in exc.message else _PARSE_CODES[f.kind]
+        file, row = cells.where(idx)
+        cells.problems.error(file, row, f.name, shorten(s[idx], SHOWN), code, exc.message, exc.fix)
+    return ~bad, column
+
+
+def _check_filename(f, s, live, cells: _Cells):
+    """A bare file name: it may not name a folder or leave the texts folder."""
+    bad = live & (s.str.contains(r"[/\\:]|^\.\.?$", regex=True) | s.str.startswith("."))
+    cells.report(f.name, s, bad, "unsafe_file_name", "a file name must not contain a folder or leave the texts folder",
+                 "write the bare file name, e.g. 000_article.txt")
+    return ~bad, None
+
+
+# The check of each kind of field (a text is only checked for its size and formulas, in _check_size).
+_KIND_CHECKS = {"id": _check_id, "code": _check_code, "vocab": _check_vocab, "ref": _check_ref, "word": _check_word,
+                "date": _check_parsed, "amount": _check_parsed, "unit": _check_parsed, "factor": _check_parsed,
+                "filename": _check_filename}
 
 
 def id_like(value: str, pattern: str) -> str:
