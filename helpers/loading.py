@@ -22,7 +22,7 @@ from .periods import months_between, term_of
 from .problems import ERROR, DataError, Problem, Problems, capped
 from .schema import ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, SUCCESSIONS, TIDY, VARIANTS, tidy_dtypes
 from .texts import check_evidence, describe
-from .units import read_units
+from .units import Units, read_units
 from .validate import (check_annotations, check_fields, check_gazetteer, check_metric_names, check_successions,
                        check_validity, drop_duplicates, report_conflicts, report_no_term, report_unused)
 
@@ -125,16 +125,45 @@ def _remember_names(report: Report) -> None:
         set_variant_labels(report.variants)
 
 
+@dataclass
+class _Tables:
+    """The reference tables of a data folder as read (`raw`), their valid rows, and the ids a figure may name."""
+
+    raw: dict[str, RawTable]
+    articles: pd.DataFrame
+    localities: pd.DataFrame
+    metrics: pd.DataFrame
+    variants: pd.DataFrame
+    successions: pd.DataFrame
+    ids: dict[str, set[str]]
+    refused: dict[str, dict[str, int]]
+    units: Units
+    loc_parsed: dict
+    loc_ok: pd.Series
+
+
 def _check(data_dir: Path, texts) -> Report:
+    """Read every table and annotation file, check them, and build the tidy table of the valid figures."""
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA
     problems = Problems()
-    shown = lambda p: str(p)  # noqa: E731 - paths as the user typed them
+    tables = _read_tables(data_dir, problems)
+    batch, files, rows_read = _read_annotations(data_dir / "annotations", tables, problems)
+    good, texts_checked = _check_figures(batch, tables, texts, problems)
+    figures = _tidy(good, tables.articles, tables.localities, tables.metrics, tables.successions)
+    report_no_term(figures, problems)
+    return Report(figures, capped(list(problems)), tables.articles.drop(columns="published_parsed"),
+                  tables.localities, tables.metrics.drop(columns="unit_parsed"), texts_checked, rows_read, files,
+                  tables.successions, tables.variants)
 
-    arts = read_table(data_dir / "articles.csv", ARTICLES, shown(data_dir / "articles.csv"))
-    locs = read_table(data_dir / "localities.csv", LOCALITIES, shown(data_dir / "localities.csv"))
-    mets = read_table(data_dir / "metrics.csv", METRICS, shown(data_dir / "metrics.csv"))
-    vars_ = _optional_table(data_dir / "variants.csv", VARIANTS, shown)
-    succ = _optional_table(data_dir / "successions.csv", SUCCESSIONS, shown)
+
+def _read_tables(data_dir: Path, problems: Problems) -> _Tables:
+    """The articles, gazetteer, codebook, scopes, crosswalk and units of a data folder, read and checked field
+    by field: the annotations are checked against their valid rows."""
+    arts = read_table(data_dir / "articles.csv", ARTICLES, str(data_dir / "articles.csv"))
+    locs = read_table(data_dir / "localities.csv", LOCALITIES, str(data_dir / "localities.csv"))
+    mets = read_table(data_dir / "metrics.csv", METRICS, str(data_dir / "metrics.csv"))
+    vars_ = _optional_table(data_dir / "variants.csv", VARIANTS)
+    succ = _optional_table(data_dir / "successions.csv", SUCCESSIONS)
     for raw in (arts, locs, mets, vars_, succ):
         problems.extend(raw.problems)
     units = read_units(data_dir, problems)  # the folder's units.csv, else the project's
@@ -160,15 +189,50 @@ def _check(data_dir: Path, texts) -> Report:
                for table, raw, ok, col in (("articles", arts, art_ok, "article_id"),
                                            ("localities", locs, loc_ok, "locality_id"),
                                            ("metrics", mets, met_ok, "metric_id"))}
+    return _Tables({"articles": arts, "localities": locs, "metrics": mets}, articles, localities, metrics, variants,
+                   successions, ids, refused, units, loc_parsed, loc_ok)
 
+
+def _read_annotations(ann_dir: Path, tables: _Tables, problems: Problems) -> tuple["_Gather", list[str], int]:
+    """Every annotation file of a known article, gathered for one pass of checks; the files listed and the rows
+    read. A file of no known article is reported and left out, and so is an article without a file."""
     batch, files, rows_read = _Gather(), [], 0
+    articles = tables.articles
     english = dict(zip(articles["article_id"], articles.get("language", pd.Series(dtype=object)) == "en"))
-    ann_dir = data_dir / "annotations"
+    for path in _annotation_files(ann_dir, problems):
+        name = str(path)
+        files.append(name)
+        if not _inside(path, ann_dir):
+            problems.error(name, None, None, None, "unsafe_path",
+                           "the file is a link to a place outside the data folder and is not read",
+                           "copy the file into data/annotations/ instead of linking to it")
+            continue
+        if path.stem not in tables.ids["articles"]:
+            _report_unknown_article(name, path.stem, tables.refused["articles"], problems)
+            continue
+        raw, rows, index = read_records(path, ANNOTATIONS, name)
+        if raw.decimal is None and english.get(path.stem):
+            raw.decimal = "."  # an English page: 99.91 is a decimal, 245,000 groups thousands
+        problems.extend(raw.problems)
+        rows_read += len(rows) + raw.skipped
+        if raw.readable and rows:
+            batch.add(raw, path.stem, rows, index)
+    for aid in sorted(tables.ids["articles"] - {Path(f).stem for f in files}):
+        problems.warning(str(ann_dir / f"{aid}.csv"), None, None, aid, "no_annotations",
+                         "the article has no annotation file", f"create annotations/{aid}.csv")
+    return batch, files, rows_read
+
+
+def _annotation_files(ann_dir: Path, problems: Problems) -> list[Path]:
+    """The regular .csv files of the annotations folder; a lock file, another kind of file or something that
+    is not a file (a pipe could make reading wait for ever) is reported and passed over."""
     if not ann_dir.is_dir():
         problems.error(str(ann_dir), None, None, None, "missing_folder", "there is no annotations folder",
                        "create data/annotations/ with one <article_id>.csv per article")
-    for path in sorted(ann_dir.glob("*")) if ann_dir.is_dir() else []:
-        name = shown(path)
+        return []
+    found = []
+    for path in sorted(ann_dir.glob("*")):
+        name = str(path)
         if path.name.startswith("~$"):
             problems.warning(name, None, None, None, "lock_file",
                              "a spreadsheet's lock file (the file is open in Excel); it is not read",
@@ -188,50 +252,40 @@ def _check(data_dir: Path, texts) -> Report:
                              "not a regular file (a pipe, socket, device or folder); it is not read",
                              "remove it from annotations/, or replace it with the CSV file itself")
             continue
-        files.append(name)
-        if not _inside(path, ann_dir):
-            problems.error(name, None, None, None, "unsafe_path",
-                           "the file is a link to a place outside the data folder and is not read",
-                           "copy the file into data/annotations/ instead of linking to it")
-            continue
-        if path.stem not in ids["articles"]:
-            if path.stem in refused["articles"]:
-                row = refused["articles"][path.stem]
-                problems.error(name, None, None, path.stem, "unknown_article",
-                               f"the row of articles.csv for '{path.stem}' (row {row}) has errors, so this file's "
-                               "figures are left out", f"fix row {row} of articles.csv (see its problems above)")
-            else:
-                problems.error(name, None, None, path.stem, "unknown_article",
-                               f"no row of articles.csv has article_id '{path.stem}', so this file's figures are left out",
-                               "add the article to data/articles.csv, or rename the file to <article_id>.csv")
-            continue
-        raw, rows, index = read_records(path, ANNOTATIONS, name)
-        if raw.decimal is None and english.get(path.stem):
-            raw.decimal = "."  # an English page: 99.91 is a decimal, 245,000 groups thousands
-        problems.extend(raw.problems)
-        rows_read += len(rows) + raw.skipped
-        if raw.readable and rows:
-            batch.add(raw, path.stem, rows, index)
-    missing_files = sorted(ids["articles"] - {Path(f).stem for f in files})
-    for aid in missing_files:
-        problems.warning(str(ann_dir / f"{aid}.csv"), None, None, aid, "no_annotations",
-                         "the article has no annotation file", f"create annotations/{aid}.csv")
+        found.append(path)
+    return found
 
-    good = (check_annotations(batch.build(), metrics, problems, ids, refused, units) if batch.counts
-            else pd.DataFrame())
+
+def _report_unknown_article(name: str, stem: str, refused: dict[str, int], problems: Problems) -> None:
+    """An annotation file named for no valid article: its figures are left out, and the message says why."""
+    if stem in refused:
+        row = refused[stem]
+        problems.error(name, None, None, stem, "unknown_article",
+                       f"the row of articles.csv for '{stem}' (row {row}) has errors, so this file's "
+                       "figures are left out", f"fix row {row} of articles.csv (see its problems above)")
+    else:
+        problems.error(name, None, None, stem, "unknown_article",
+                       f"no row of articles.csv has article_id '{stem}', so this file's figures are left out",
+                       "add the article to data/articles.csv, or rename the file to <article_id>.csv")
+
+
+def _check_figures(batch: "_Gather", tables: _Tables, texts, problems: Problems) -> tuple[pd.DataFrame, int]:
+    """Every check of the annotation rows (helpers/validate.py, the evidence in helpers/texts.py); returns the
+    valid rows and how many article texts were read."""
+    good = (check_annotations(batch.build(), tables.metrics, problems, tables.ids, tables.refused, tables.units)
+            if batch.counts else pd.DataFrame())
     texts_checked = 0
     if not good.empty:
         good = drop_duplicates(good, problems)
         report_conflicts(good, problems)
         if texts is not None:
-            texts_checked = check_evidence(good, articles, texts, problems, arts.name)
+            texts_checked = check_evidence(good, tables.articles, texts, problems, tables.raw["articles"].name)
         good = good[~good["_bad"]]
-    report_unused(good, localities, metrics, problems, locs.name, mets.name, successions)
-    check_validity(good, localities, loc_parsed, loc_ok, problems)
-    figures = _tidy(good, articles, localities, metrics, successions)
-    report_no_term(figures, problems)
-    return Report(figures, capped(list(problems)), articles.drop(columns="published_parsed"), localities,
-                  metrics.drop(columns="unit_parsed"), texts_checked, rows_read, files, successions, variants)
+    raw = tables.raw
+    report_unused(good, tables.localities, tables.metrics, problems, raw["localities"].name, raw["metrics"].name,
+                  tables.successions)
+    check_validity(good, tables.localities, tables.loc_parsed, tables.loc_ok, problems)
+    return good, texts_checked
 
 
 def annotations_of_text(file_name: str, data_dir=None) -> tuple[str, list[dict], str | None] | None:
@@ -262,11 +316,11 @@ def annotation_tables(data_dir=None):
         yield article, path, read_table(path, ANNOTATIONS) if path.is_file() else None
 
 
-def _optional_table(path: Path, table, shown) -> RawTable:
+def _optional_table(path: Path, table) -> RawTable:
     """A table a data folder may leave out (an older folder has no successions or variants): empty then."""
     if path.exists():
-        return read_table(path, table, shown(path))
-    return RawTable(shown(path), pd.DataFrame({c: pd.Series(dtype=object) for c in table.columns}))
+        return read_table(path, table, str(path))
+    return RawTable(str(path), pd.DataFrame({c: pd.Series(dtype=object) for c in table.columns}))
 
 
 class _Gather:
@@ -324,11 +378,20 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     dtypes = tidy_dtypes()
     if df.empty:
         return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.name]) for c in TIDY})
+    out = pd.DataFrame(index=range(len(df)))
+    v = df.reset_index(drop=True)
+    _join_sources(out, v, articles, localities, metrics, successions)
+    _add_values(out, v, metrics.set_index("metric_id"))
+    _add_cells(out, v)
+    return out.astype(dtypes)[[c.name for c in TIDY]]
+
+
+def _join_sources(out: pd.DataFrame, v: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame,
+                  metrics: pd.DataFrame, successions: pd.DataFrame) -> None:
+    """The tidy columns that come from the article, the gazetteer (with successors) and the codebook."""
     art = articles.set_index("article_id")
     loc = localities.set_index("locality_id")
     met = metrics.set_index("metric_id")
-    out = pd.DataFrame(index=range(len(df)))
-    v = df.reset_index(drop=True)
     out["figure_id"] = v["_article_id"] + ":" + v["_row"].astype(str)
     out["article_id"] = v["_article_id"]
     out["article_title"] = lookup(v["_article_id"], art["title"])
@@ -350,6 +413,10 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
         out[col] = lookup(v["metric_id"], met[col])
     out["figure_type"] = v["_figure_type"]
 
+
+def _add_values(out: pd.DataFrame, v: pd.DataFrame, met: pd.DataFrame) -> None:
+    """The period's length and term, and the value in the metric's unit: a flow's total over its period and
+    its rate per year, whichever of the two the article printed."""
     def period_facts(first, last):
         first, last = pd.Timestamp(first).date(), pd.Timestamp(last).date()
         return (months_between(first, last), *term_of(first, last))
@@ -371,16 +438,20 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     out["value_per_year"] = np.where(is_flow, np.where(per_year, value, total / years), np.nan)
     out["value_high_per_year"] = np.where(is_flow, np.where(per_year, high, total_high / years), np.nan)
     out["is_yearly"] = per_year
-    out["value_as_written"] = v["value"]
-    out["unit_as_written"] = v["unit"]
-    out["qualifier"] = v["_qualifier"]
     out["period_start"] = pd.to_datetime(v["_first"])
     out["period_end"] = pd.to_datetime(v["_last"])
     out["period_months"] = months
-    out["period_basis"] = v["_period_basis"].fillna("stated")
-    out["period_text"] = v["period_text"]
     out["term"] = term
     out["spans_terms"] = spans.astype(bool)
+
+
+def _add_cells(out: pd.DataFrame, v: pd.DataFrame) -> None:
+    """The tidy columns that keep an annotation row's cells as written or as checked, and where the row is."""
+    out["value_as_written"] = v["value"]
+    out["unit_as_written"] = v["unit"]
+    out["qualifier"] = v["_qualifier"]
+    out["period_basis"] = v["_period_basis"].fillna("stated")
+    out["period_text"] = v["period_text"]
     out["reference"] = v["_reference"]
     out["reference_owner"] = v["_reference_owner"]
     out["reference_period"] = v["reference_period"]
@@ -392,4 +463,3 @@ def _tidy(df: pd.DataFrame, articles: pd.DataFrame, localities: pd.DataFrame, me
     out["annotator"] = v["annotator"]
     out["source_file"] = v["_file"]
     out["source_row"] = v["_row"]
-    return out.astype(dtypes)[[c.name for c in TIDY]]

@@ -477,6 +477,18 @@ def _row_checks(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, problems:
             r = df.iloc[i]
             found.append((i, order, severity, column, value(r), code, message(r), fix(r)))
 
+    bad = _row_errors(df, ok, mismatch, report)
+    _row_warnings(df, ok, report)
+    files, rows = df["_file"].to_numpy(), df["_row"].to_numpy()
+    for i, _, severity, column, value, code, message, fix in sorted(found, key=lambda f: (f[0], f[1])):
+        problems.add(files[i], int(rows[i]), column, value, severity, code, message, fix)
+    return bad
+
+
+def _row_errors(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, report) -> np.ndarray:
+    """Rows whose cells contradict each other (a period or range reversed, a unit of another dimension, a share
+    out of 0–100, a negative count, a flag with no note): reported, and returned to be left out. The range
+    checks of a value skip a row already refused, so one wrong print is not reported three times."""
     v, vh, out_of = df["_v"].to_numpy(), df["_vh"].to_numpy(), df["_out_of"].to_numpy()
     has_high = df["_has_high"].to_numpy()
     reversed_period = ok & (df["_last"] < df["_first"]).to_numpy()
@@ -513,6 +525,12 @@ def _row_checks(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, problems:
            lambda r: f"the row is flagged '{r['_flag']}' but has no note",
            lambda r: "explain in note what was printed and why it is doubtful")
     bad |= unexplained
+    return bad
+
+
+def _row_warnings(df: pd.DataFrame, ok: np.ndarray, report) -> None:
+    """Rows kept but worth a look: an inferred period with no note, a six-year term, a pre-filled row."""
+    no_note = (df["note"] == "").to_numpy()
     report(ok & (df["_period_basis"] == "inferred").to_numpy() & no_note, 7, WARNING, "note",
            "inferred_period_without_note", lambda r: "",
            lambda r: "the period is marked inferred but the note does not say how",
@@ -530,10 +548,6 @@ def _row_checks(df: pd.DataFrame, ok: np.ndarray, mismatch: pd.Series, problems:
     report(unreviewed, 9, WARNING, "why", UNREVIEWED, lambda r: _short(r["why"]),
            lambda r: "the row was pre-filled by new-article and not yet confirmed: it does not count as annotated",
            lambda r: "check the suggestions, then clear why")
-    files, rows = df["_file"].to_numpy(), df["_row"].to_numpy()
-    for i, _, severity, column, value, code, message, fix in sorted(found, key=lambda f: (f[0], f[1])):
-        problems.add(files[i], int(rows[i]), column, value, severity, code, message, fix)
-    return bad
 
 
 KEY = ["_article_id", "locality_id", "metric_id", "_figure_type", "period_start", "period_end", "_reference",
