@@ -14,9 +14,35 @@ from . import paths
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code. A closed pipe, Ctrl-C or a file that cannot be opened ends it with a line,
+    never a traceback."""
+    args = _parser().parse_args(argv)
+    try:
+        return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export, "dictionary": cmd_dictionary,
+                "mentions": cmd_mentions, "new-article": cmd_new_article, "add-locality": cmd_add_locality,
+                "agreement": cmd_agreement}[args.command](args)
+    except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Every command and its options, as `python -m helpers --help` lists them."""
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_data_commands(sub)
+    _add_article_commands(sub)
+    return parser
 
+
+def _add_data_commands(sub) -> None:
+    """The commands over the whole data folder: validate, table, export, dictionary."""
     v = sub.add_parser("validate", help="check the data and print a report with a summary line")
     v.add_argument("data_dir", nargs="?", default=str(paths.DATA), help="data folder (default: the project's data/)")
     v.add_argument("--texts", help="folders of the article .txt files, joined by os.pathsep (default: $LOCALITY_TEXTS, else ../shared/seeds and ../shared/articles)")
@@ -43,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schema")
     d.add_argument("--check", action="store_true", help="exit 1 if the file is out of date instead of writing it")
 
+
+def _add_article_commands(sub) -> None:
+    """The commands of an annotator's work on one article or unit: mentions, new-article, add-locality, agreement."""
     m = sub.add_parser("mentions", help="every figure a Vietnamese article mentions, with its sentence")
     m.add_argument("article", help="the article's plain-text file")
     m.add_argument("--data", default=str(paths.DATA), help="data folder, to mark what is annotated (default: data/)")
@@ -77,21 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--texts", help="the texts folder, to place the evidence (default: $LOCALITY_TEXTS, else ../shared/seeds and ../shared/articles)")
     g.add_argument("--article", help="article_id, when the file names do not say it")
     g.add_argument("--format", choices=["text", "json"], default="text")
-
-    args = parser.parse_args(argv)
-    try:
-        return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export, "dictionary": cmd_dictionary,
-                "mentions": cmd_mentions, "new-article": cmd_new_article, "add-locality": cmd_add_locality,
-                "agreement": cmd_agreement}[args.command](args)
-    except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
 
 
 def cmd_validate(args) -> int:
