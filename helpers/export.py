@@ -28,6 +28,7 @@ from . import analysis, paths
 from .io import umask_mode
 from .page import write_index
 from .workbook import XLSX_CELL_MAX, numbers_table, safe_stem, workbook_date, write_workbook
+from .workbook import unique_stem as _unique
 from .workbook import FALLBACK_DATE, stable_zip as _stable_zip  # noqa: F401 - helpers/deck.py imports them from here
 from .workers import chart_workers, pid_alive, refuse_in_starting_worker, render_charts
 
@@ -405,16 +406,6 @@ def render_chart(spec: Chart, out_dir: Path, size: str) -> list[Path]:
     finally:
         plt.close(fig)
     return written
-
-
-def _unique(stem: str, taken: set[str]) -> str:
-    """`stem`, or `stem-2`, `stem-3`, … when another chart has it (compared ignoring case, as Windows does)."""
-    out, k = stem, 1
-    while out.lower() in taken:
-        k += 1
-        out = f"{stem[:95]}-{k}"
-    taken.add(out.lower())
-    return out
 
 
 def _free_name(root: Path, stamp: str) -> Path:

@@ -163,15 +163,27 @@ def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
     return neutralise_frame(out)
 
 
-def sheet_name(stem: str, taken: set[str]) -> str:
-    """A worksheet name Excel accepts (31 characters, none of []:*?/\\), unique ignoring case."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", stem).strip("'")[:31] or "sheet"
+def unique_name(base: str, taken: set[str], keep: int, suffix: str = "-{k}") -> str:
+    """`base`, or `base` cut to `keep` characters and numbered (-2, -3, …) when `taken` holds it; compared
+    ignoring case, as Windows and Excel do. The name is added to `taken`, so two charts or sheets never share
+    (or overwrite) one."""
     name, k = base, 1
     while name.lower() in taken:
         k += 1
-        name = f"{base[:28]}-{k:02d}"
+        name = base[:keep] + suffix.format(k=k)
     taken.add(name.lower())
     return name
+
+
+def unique_stem(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem-2`, `stem-3`, … when another chart has it (at most 100 characters, as safe_stem)."""
+    return unique_name(stem, taken, 95)
+
+
+def sheet_name(stem: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts (31 characters, none of []:*?/\\), unique ignoring case."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", stem).strip("'")[:31] or "sheet"
+    return unique_name(base, taken, 28, "-{k:02d}")
 
 
 def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.DataFrame | None = None) -> list:
