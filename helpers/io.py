@@ -559,17 +559,28 @@ def umask_mode(mode: int = 0o666) -> int:
     return mode & ~mask
 
 
-def write_whole(path, content: bytes) -> Path:
-    """Write `content` to `path` complete or not at all: a hidden file beside it (same disk), flushed to disk,
-    then renamed over it. A full disk leaves the previous file as it was, never a truncated one. The file
-    gets the previous file's mode, or the umask's ordinary one."""
-    path = Path(path)
+def hidden_copy(path: Path, content: bytes) -> str:
+    """A hidden file beside `path` (same folder: same disk) holding `content`, flushed to disk: what an atomic
+    write renames or links into place. The caller removes it if that fails."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_whole(path, content: bytes) -> Path:
+    """Write `content` to `path` complete or not at all: a hidden file beside it (same disk), flushed to disk,
+    then renamed over it. A full disk leaves the previous file as it was, never a truncated one. The file
+    gets the previous file's mode, or the umask's ordinary one."""
+    path = Path(path)
+    tmp = hidden_copy(path, content)
+    try:
         try:
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:

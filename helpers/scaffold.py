@@ -32,7 +32,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import paths
-from .io import AppendRefused, append_rows, read_table
+from .io import AppendRefused, append_rows, hidden_copy, read_table
 from .texts import describe, safe_text_path
 from .cues import Cues, load_cues
 from .mentions import _PERIOD, Mention, clause_span, enclosing, find_mentions, period_bounds, sentence_spans
@@ -187,15 +187,10 @@ def _create_whole(target: Path, content: bytes) -> None:
     """Create `target` holding `content`, complete or not at all, never over an existing file (even in a
     race): written to a hidden file beside it, then hard-linked to its name (which fails if it exists)."""
     import os
-    import tempfile
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = hidden_copy(target, content)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
         try:
             os.link(tmp, target)
         except FileExistsError:
