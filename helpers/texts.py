@@ -1,4 +1,5 @@
-"""Article texts and the evidence check: is each excerpt really in the article?"""
+"""Article texts and the evidence check: is each excerpt really in the article? Also the text normalisations
+the checks share: whitespace folded (`fold`) and the one slug of Vietnamese words (`slug`)."""
 from __future__ import annotations
 
 import re
