@@ -30,7 +30,8 @@ from .page import write_index
 from .workbook import XLSX_CELL_MAX, numbers_table, safe_stem, workbook_date, write_workbook
 from .workbook import unique_stem as _unique
 from .workbook import FALLBACK_DATE, stable_zip as _stable_zip  # noqa: F401 - helpers/deck.py imports them from here
-from .workers import chart_workers, pid_alive, refuse_in_starting_worker, render_charts
+from .workers import chart_workers, render_charts
+from .workers import pid_alive as _pid_alive, refuse_in_starting_worker as _refuse_in_starting_worker
 
 FORMATS = ("png", "svg", "pdf")
 PACK_SIZES = ("slide", "a4")
@@ -251,7 +252,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
     from .loading import check
     from .problems import DataError
 
-    refuse_in_starting_worker()
+    _refuse_in_starting_worker()
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
     with _terminated_as_exit(), chart_workers() as pool:  # the workers start while this process validates and plans the charts
         say("Validating the data …")
@@ -303,7 +304,7 @@ def remove_stale_work(out_root: Path, say: Callable[[str], None] = lambda msg: N
         if not m or not entry.is_dir() or entry.is_symlink():
             continue
         pid = int(m.group(1))
-        if pid == os.getpid() or pid_alive(pid):
+        if pid == os.getpid() or _pid_alive(pid):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         say(f"Removed {entry.name}, left by an export that was killed (process {pid})")
