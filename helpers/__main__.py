@@ -14,9 +14,35 @@ from . import paths
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code. A closed pipe, Ctrl-C or a file that cannot be opened ends it with a line,
+    never a traceback."""
+    args = _parser().parse_args(argv)
+    try:
+        return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export, "dictionary": cmd_dictionary,
+                "mentions": cmd_mentions, "new-article": cmd_new_article, "add-locality": cmd_add_locality,
+                "agreement": cmd_agreement}[args.command](args)
+    except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Every command and its options, as `python -m helpers --help` lists them."""
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_data_commands(sub)
+    _add_article_commands(sub)
+    return parser
 
+
+def _add_data_commands(sub) -> None:
+    """The commands over the whole data folder: validate, table, export, dictionary."""
     v = sub.add_parser("validate", help="check the data and print a report with a summary line")
     v.add_argument("data_dir", nargs="?", default=str(paths.DATA), help="data folder (default: the project's data/)")
     v.add_argument("--texts", help="folders of the article .txt files, joined by os.pathsep (default: $LOCALITY_TEXTS, else ../shared/seeds and ../shared/articles)")
@@ -43,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schema")
     d.add_argument("--check", action="store_true", help="exit 1 if the file is out of date instead of writing it")
 
+
+def _add_article_commands(sub) -> None:
+    """The commands of an annotator's work on one article or unit: mentions, new-article, add-locality, agreement."""
     m = sub.add_parser("mentions", help="every figure a Vietnamese article mentions, with its sentence")
     m.add_argument("article", help="the article's plain-text file")
     m.add_argument("--data", default=str(paths.DATA), help="data folder, to mark what is annotated (default: data/)")
@@ -78,21 +107,6 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--article", help="article_id, when the file names do not say it")
     g.add_argument("--format", choices=["text", "json"], default="text")
 
-    args = parser.parse_args(argv)
-    try:
-        return {"validate": cmd_validate, "table": cmd_table, "export": cmd_export, "dictionary": cmd_dictionary,
-                "mentions": cmd_mentions, "new-article": cmd_new_article, "add-locality": cmd_add_locality,
-                "agreement": cmd_agreement}[args.command](args)
-    except BrokenPipeError:  # e.g. `| head`: the reader left, nothing is wrong
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
 
 def cmd_validate(args) -> int:
     from .loading import check
@@ -120,7 +134,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_table(args) -> int:
-    from .export import neutralise_frame, workbook_date, write_whole, write_xlsx
+    from .io import write_whole
+    from .workbook import neutralise_frame, workbook_date, write_xlsx
     from .loading import check
 
     report = check(Path(args.data_dir), args.texts)
@@ -158,7 +173,7 @@ def cmd_export(args) -> int:
     from .export import export_pack
     from .problems import DataError
 
-    from .export import worker_count
+    from .workers import worker_count
 
     try:
         worker_count(1)  # a bad $LOCALITY_WORKERS is said before anything starts, without a traceback
@@ -199,7 +214,7 @@ def cmd_dictionary(args) -> int:
 
 
 def cmd_mentions(args) -> int:
-    from .mentions import article_mentions, render_mentions
+    from .mentions import article_mentions
 
     mentions, article_id = article_mentions(args.article, args.data)
     if args.format == "json":
@@ -208,6 +223,47 @@ def cmd_mentions(args) -> int:
     else:
         print(render_mentions(mentions, Path(args.article).name, article_id))
     return 0
+
+
+def render_mentions(mentions, name: str, article_id: str | None) -> str:
+    """The text form of `python -m helpers mentions`: figures with their context, then the other numbers."""
+    from .mentions import context
+
+    figures = [m for m in mentions if m.kind == "figure"]
+    others = [m for m in mentions if m.kind != "figure"]
+    kinds: dict[str, int] = {}
+    for m in others:
+        kinds[m.kind] = kinds.get(m.kind, 0) + 1
+    lines = [f"{name}: {len(figures)} figure mentions; other numbers: "
+             + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())) or "none")]
+    if article_id is None:
+        lines.append("The article is not in the data (no row in articles.csv names this text file): "
+                     "nothing is marked annotated.")
+    else:
+        done = sum(1 for m in figures if m.annotated)
+        share = f" ({done / len(figures):.0%})" if figures else ""
+        lines.append(f"Article '{article_id}': {done} of {len(figures)} figure mentions annotated{share}. "
+                     "[x] annotated, [ ] not annotated.")
+    lines.append("")
+    for m in figures:
+        mark = "" if m.annotated is None else ("[x] " if m.annotated else "[ ] ")
+        parts = [f"value {_plain(m.value)}" + (f"–{_plain(m.value_high)}" if m.value_high is not None else "")
+                 + (f" of {_plain(m.out_of)}" if m.out_of is not None else "")]
+        parts += [f"unit {m.unit}"] if m.unit else []
+        parts += [f"qualifier {m.qualifier}"] if m.qualifier else []
+        parts += [f"period {m.period}"] if m.period else []
+        lines.append(f"{mark}{m.text}  @{m.start}  " + ", ".join(parts))
+        lines.append(f"      {context(m)}")
+    if others:
+        lines += ["", "Not figures:"]
+        lines += [f"  {m.kind:<16} {m.text!r} @{m.start}" for m in others]
+    return "\n".join(lines)
+
+
+def _plain(v: float | None) -> str:
+    if v is None:
+        return "?"
+    return str(int(v)) if float(v).is_integer() else repr(v)
 
 
 def cmd_new_article(args) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import paths
 from .io import read_table
-from .schema import CUES
+from .schema import CUES, QUALIFIER_WORDS
 
 YEAR = r"(?:19|20)\d{2}"
 
@@ -43,8 +43,16 @@ def _load(path: str) -> tuple[Cue, ...]:
     for r in raw.frame.to_dict("records"):
         if r["cue"] and r["field"]:
             out.append(Cue(r["cue"], r["language"] or "vi", r["field"], r["value"], compile_cue(r["cue"])))
+    out += _english_qualifiers({(c.cue.lower(), c.language) for c in out if c.field == "qualifier"})
     # the longest cue first: 'chỉ tiêu giao quân' before 'chỉ tiêu'
     return tuple(sorted(out, key=lambda c: -len(c.cue)))
+
+
+def _english_qualifiers(listed: set[tuple[str, str]]) -> list[Cue]:
+    """The qualifier words of English pages, declared once with the Vietnamese ones (schema.QUALIFIER_WORDS),
+    as cues; a data folder's cues.csv may add its own."""
+    return [Cue(w, "en", "qualifier", code, compile_cue(w))
+            for code, (_, english) in QUALIFIER_WORDS.items() for w in english if (w, "en") not in listed]
 
 
 def load_cues(data_dir=None) -> tuple[Cue, ...]:

@@ -4,56 +4,37 @@ each chart as CSV, one XLSX workbook with a sources sheet, and an index.html to 
 The pack is written into a hidden temporary folder and renamed into place only when complete,
 so an interrupted export never leaves a pack that looks finished; a second export on the same
 day goes to `<date>_2`, never mixing its files with the first. The charts are drawn in worker
-processes, one per CPU (`render_charts`; $LOCALITY_WORKERS=1 draws them in the calling process).
-
-Every spreadsheet written here (CSV and XLSX) neutralises formula injection: a text cell that
-starts with =, +, -, @, tab or carriage return gets a leading apostrophe. File and sheet names
-that come from the data pass through `safe_stem`/`_sheet_name`, so they never leave the export
-folder. The same data gives byte-identical files: charts carry no creation date and stable SVG
-ids (helpers/theme.py), and workbooks get fixed document dates and zip entry times.
+processes (helpers/workers.py); the workbook and every CSV are made safe by helpers/workbook.py,
+index.html is written by helpers/page.py. The same data gives byte-identical files: charts carry no
+creation date and stable SVG ids (helpers/theme.py).
 """
 from __future__ import annotations
 
-import html
-import io
 import os
-import pickle
 import re
 import shutil
 import sys
 import tempfile
-import unicodedata
 import warnings
-import zipfile
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from . import analysis, paths, words
+from . import analysis, paths
+from .io import umask_mode
+from .page import write_index
+from .workbook import XLSX_CELL_MAX, numbers_table, safe_stem, workbook_date, write_workbook
+from .workbook import unique_stem as _unique
+from .workbook import FALLBACK_DATE, stable_zip as _stable_zip  # noqa: F401 - helpers/deck.py imports them from here
+from .workers import chart_workers, render_charts
+from .workers import pid_alive as _pid_alive, refuse_in_starting_worker as _refuse_in_starting_worker
 
 FORMATS = ("png", "svg", "pdf")
 PACK_SIZES = ("slide", "a4")
-# $LOCALITY_WORKERS sets how many processes draw a pack's charts (1: all in the calling process).
-WORKERS_ENV = "LOCALITY_WORKERS"
-# Each worker peaks at ~210 MB; the largest chart is about a quarter of a pack's drawing, so more workers
-# than this would mostly wait for it.
-MAX_WORKERS = 4
-_PACKAGE = str(Path(__file__).resolve().parent)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters an XLSX cannot hold (openpyxl refuses them); input validation already refuses them in cells.
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Windows refuses these as file names whatever the extension.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-# Workbook dates when the data gives none; the zip format cannot store dates before 1980.
-FALLBACK_DATE = datetime(2000, 1, 1)
-NUMBERS_COLUMNS = ["figure_id", "locality_id", "locality_name", "metric_id", "label_vi", "label_en", "figure_type",
-                   "value", "value_high", "out_of", "value_per_year", "unit", "qualifier", "period_start", "period_end",
-                   "term", "reference", "reference_owner", "scope", "basis", "flag", "note", "article_id",
-                   "article_title", "publisher", "published", "evidence"]
 
 
 def save_chart(fig, stem: str, out_dir: Path, *, data: pd.DataFrame | None = None,
@@ -112,161 +93,6 @@ def _layout_engine_restored(fig):
     finally:
         if engine is not None and fig.get_layout_engine() is None:
             fig.set_layout_engine(engine)
-
-
-def safe_stem(stem: str) -> str:
-    """A file name that cannot leave the export folder, whatever the data called it.
-
-    ASCII letters, digits, '-' and '_' only (Vietnamese letters lose their marks, 'đ' becomes 'd'), no
-    leading or trailing '-', at most 100 characters, never empty and never a name Windows reserves.
-    The same stem always gives the same name, and a safe name is returned unchanged.
-    """
-    text = str(stem).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", text)
-    cleaned = re.sub(r"-{2,}", "-", cleaned).strip("-")[:100].strip("-") or "chart"
-    if cleaned.lower() in _RESERVED:
-        cleaned = f"chart-{cleaned}"
-    return cleaned
-
-
-def neutralise(value):
-    """Spreadsheet formula injection: a text cell starting with =, +, -, @, tab or CR gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every text cell of `frame` neutralised (numbers, dates and missing values untouched)."""
-    out = frame.copy()
-    for c in out.columns:
-        col = out[c]
-        if col.dtype == object or pd.api.types.is_string_dtype(col) or isinstance(col.dtype, pd.CategoricalDtype):
-            out[c] = col.astype(object).map(neutralise)
-    return out
-
-
-def workbook_date(df: pd.DataFrame | None) -> datetime:
-    """The date a workbook is stamped with: the newest publication date of the figures' articles, so the
-    same data always gives the same bytes (FALLBACK_DATE when there is none)."""
-    from .periods import PeriodError, parse_partial_date
-
-    newest = FALLBACK_DATE
-    if df is not None and "published" in getattr(df, "columns", ()):
-        for text in set(df["published"].dropna().astype(str)):
-            try:
-                first = parse_partial_date(text).first
-            except PeriodError:
-                continue
-            newest = max(newest, datetime(first.year, first.month, first.day))
-    return newest
-
-
-# Excel holds at most this many characters in a cell; a longer one is cut, and says so at its end.
-XLSX_CELL_MAX = 32_767
-
-
-def _cut_marker(n: int) -> str:
-    return f" … [cut: {n:,} characters in all, see the CSV]"
-
-
-def _fit_cell(v):
-    if isinstance(v, str) and len(v) > XLSX_CELL_MAX:
-        marker = _cut_marker(len(v))
-        return v[:XLSX_CELL_MAX - len(marker)] + marker
-    return v
-
-
-def write_xlsx(path, sheets: dict[str, pd.DataFrame], *, when: datetime | None = None,
-               cut: list | None = None) -> Path:
-    """Write one sheet per frame, neutralised, with the same bytes for the same frames.
-
-    openpyxl stamps the workbook with the time of saving and the zip entries with the time of
-    writing; both are replaced by `when` (default FALLBACK_DATE). A cell longer than Excel holds
-    (XLSX_CELL_MAX) is cut with a marker saying so; each cut is added to `cut` as
-    (sheet, spreadsheet row, column, length), for the caller to report.
-    """
-    path = Path(path)
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        for name, frame in sheets.items():
-            clean = frame.copy()
-            for c in clean.columns:  # first what a workbook cannot hold, then formulas (so none is uncovered)
-                if clean[c].dtype == object or pd.api.types.is_string_dtype(clean[c]):
-                    clean[c] = clean[c].astype(object).map(
-                        lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v)
-            clean = neutralise_frame(clean)
-            for c in clean.columns:
-                if clean[c].dtype == object or pd.api.types.is_string_dtype(clean[c]):
-                    clean[c] = clean[c].astype(object)
-                    long = clean[c].map(lambda v: isinstance(v, str) and len(v) > XLSX_CELL_MAX)
-                    if long.any():
-                        for pos in long.to_numpy().nonzero()[0]:
-                            if cut is not None:
-                                cut.append((name, int(pos) + 2, str(c), len(clean[c].iloc[pos])))
-                        clean[c] = clean[c].map(_fit_cell)
-            clean.to_excel(xl, sheet_name=name, index=False)
-    write_whole(path, _stable_zip(buf.getvalue(), when or FALLBACK_DATE))
-    return path
-
-
-def umask_mode(mode: int = 0o666) -> int:
-    """`mode` as the umask leaves it: the mode a file (0o666) or folder (0o777) made the ordinary way gets."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mode & ~mask
-
-
-def write_whole(path, content: bytes) -> Path:
-    """Write `content` to `path` complete or not at all: a hidden file beside it (same disk), flushed to disk,
-    then renamed over it. A full disk leaves the previous file as it was, never a truncated one. The file
-    gets the previous file's mode, or the umask's ordinary one."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = umask_mode()
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _stable_zip(data: bytes, when: datetime) -> bytes:
-    """An XLSX rewritten with `when` as its created/modified dates and as every zip entry's time."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)",
-                              lambda m: m.group(1) + stamp + m.group(3), body)
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3  # the same bytes whatever system wrote them
-            entry.external_attr = 0o644 << 16
-            zout.writestr(entry, body)
-    return out.getvalue()
-
-
-def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The numbers behind a chart: the figures it plots, traceable to their articles."""
-    cols = [c for c in NUMBERS_COLUMNS if c in rows.columns]
-    out = rows[cols].copy()
-    for c in ("period_start", "period_end"):
-        if c in out:
-            out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
-    return neutralise_frame(out)
 
 
 @dataclass
@@ -469,16 +295,6 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
 _WORK_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}-(\d+)-")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # another user's process, or a check this system does not allow: leave its folder
-    return True
-
-
 def remove_stale_work(out_root: Path, say: Callable[[str], None] = lambda msg: None) -> list[Path]:
     """Remove the hidden temporary folders (`.<date>-<pid>-…`) of exports whose process has died (killed by
     SIGKILL, a power cut): nothing else can remove them. A live export's folder is left alone."""
@@ -554,23 +370,6 @@ def write_briefings(work: Path, built, df: pd.DataFrame, lang: str, stamp: str, 
     write_report(work / "briefing.docx", chosen, work, df, lang, stamp=stamp, when=when)
 
 
-def _refuse_in_starting_worker() -> None:
-    """Stop a script that calls export_pack without `if __name__ == "__main__":` from exporting again in
-    each worker process, which runs the calling script anew as it starts (multiprocessing refuses to start
-    processes there for the same reason). The parent then reports the broken pool with the same advice.
-
-    A starting worker runs the script's top level under the module name `__mp_main__` (documented in
-    multiprocessing's programming guidelines); a frame of that top level on the call stack is the sign."""
-    import inspect
-
-    frame = inspect.currentframe()
-    while frame is not None:
-        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__mp_main__":
-            raise RuntimeError("export_pack was called while a chart worker process was starting: put the call "
-                               "under `if __name__ == \"__main__\":` in your script, or set LOCALITY_WORKERS=1")
-        frame = frame.f_back
-
-
 @contextmanager
 def pack_style(lang: str = "vi"):
     """The chart style of a pack, from matplotlib's defaults up, whatever the caller changed before
@@ -610,194 +409,6 @@ def render_chart(spec: Chart, out_dir: Path, size: str) -> list[Path]:
     return written
 
 
-def render_charts(specs: list[Chart], out_dir: Path, lang: str = "vi",
-                  say: Callable[[str], None] = lambda msg: None, *,
-                  pool=None) -> list[tuple[Chart, dict[str, list[str]]]]:
-    """Draw and save every chart at both sizes; returns (chart, {size: file names}) in the charts' order.
-
-    Charts are drawn in worker processes, one per CPU (see `worker_count`), since drawing is nearly all of
-    an export's time and each chart is independent: in `pool` (from `chart_workers`), else in a pool
-    started here. Each chart is drawn with the pack style set afresh, so its files are the same bytes
-    whichever process draws it and in whichever order. The first error stops the export: charts not
-    started are cancelled, running ones awaited, and the error raised here as it was raised in the worker.
-    """
-    with ExitStack() as stack:
-        picklable = _picklable(specs)
-        if pool is None and picklable:
-            pool = stack.enter_context(chart_workers(len(specs)))
-        if pool is not None and picklable:
-            results = _render_in_workers(specs, out_dir, lang, pool, say)
-        else:  # one CPU, $LOCALITY_WORKERS=1, or charts drawn by local functions (a notebook's, a test's)
-            results = []
-            for i, spec in enumerate(specs, start=1):
-                say(f"[{i}/{len(specs)}] {spec.stem}")
-                results.append(_render_both(spec, out_dir, lang))
-    built = []
-    for spec, (files, title) in zip(specs, results):
-        spec.title = title  # a worker's copy of the chart learnt it from the drawn figure
-        built.append((spec, files))
-    return built
-
-
-def _render_both(spec: Chart, out_dir: Path, lang: str) -> tuple[dict[str, list[str]], str]:
-    """One chart at both sizes, in the pack style: (file names by size, the chart's title)."""
-    with pack_style(lang):
-        files = {size: [p.name for p in render_chart(spec, out_dir, size)] for size in PACK_SIZES}
-    return files, spec.title
-
-
-def worker_count(jobs: int) -> int:
-    """Processes that draw the charts: $LOCALITY_WORKERS when set (1 draws in this process, for
-    debugging), else one per CPU this process may use, at most MAX_WORKERS; never more than `jobs`."""
-    env = os.environ.get(WORKERS_ENV, "").strip()
-    if env:
-        if not env.isdigit() or int(env) < 1:
-            raise ValueError(f"${WORKERS_ENV} must be a whole number of at least 1, not {env!r}")
-        wanted = int(env)
-    else:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        wanted = min(cpus, MAX_WORKERS)
-    return max(1, min(wanted, jobs))
-
-
-@contextmanager
-def chart_workers(jobs: int = MAX_WORKERS):
-    """A pool of worker processes for `render_charts`, starting at once; None when one process draws.
-
-    Starting the first worker waits ~0.9 s for the fork server to import matplotlib, so a warm-up job is
-    submitted from a helper thread: the caller validates and plans the charts meanwhile. The pool spawns
-    no more workers than it is given jobs. Leaving the block waits for the workers (after an error too:
-    they stop before the caller removes the unfinished pack).
-    """
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = worker_count(jobs)
-    if workers < 2 or multiprocessing.current_process().daemon:  # a daemonic process may not have children
-        yield None
-        return
-    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
-                               initargs=(os.getpid(),))
-    starter = threading.Thread(target=pool.submit, args=(_warm_up,), name="chart-workers-start", daemon=True)
-    starter.start()
-    try:
-        yield pool
-    finally:
-        starter.join()
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _picklable(specs: list[Chart]) -> bool:
-    """Whether the charts can be sent to worker processes (a chart drawn by a lambda cannot)."""
-    try:
-        pickle.dumps(specs)
-    except (pickle.PicklingError, AttributeError, TypeError):
-        return False
-    return True
-
-
-def _render_in_workers(specs: list[Chart], out_dir: Path, lang: str, pool,
-                       say: Callable[[str], None]) -> list[tuple[dict[str, list[str]], str]]:
-    """`_render_both` for every chart in `pool`; results in the charts' order.
-
-    The costliest charts go first, so that the workers finish together. On any error (a worker's, or
-    Ctrl-C here) charts not yet started are cancelled and the running ones awaited before the error
-    propagates, so nothing writes into the pack folder once the caller removes it.
-    """
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    results: list = [None] * len(specs)
-    order = sorted(range(len(specs)), key=lambda i: -_rough_cost(specs[i]))
-    say(f"Drawing {len(specs)} charts in {worker_count(len(specs))} processes …")
-    try:
-        futures = {pool.submit(_worker_render, specs[i], out_dir, lang, _PACKAGE): i for i in order}
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()  # raises the worker's error
-            say(f"[{done}/{len(specs)}] {specs[futures[future]].stem}")
-    except BrokenProcessPool as exc:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise BrokenProcessPool(
-            "a chart worker process stopped abruptly (killed, out of memory, or a script calling export_pack "
-            "without `if __name__ == \"__main__\":`, which every worker runs again); "
-            f"{WORKERS_ENV}=1 draws the charts in this process") from exc
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    return results
-
-
-def _rough_cost(spec: Chart) -> int:
-    """How long a chart takes to draw, roughly: scorecards and the coverage map grow with the number of
-    metrics (a panel or a row each)."""
-    return spec.rows["metric_id"].nunique() if "metric_id" in spec.rows else 0
-
-
-def _mp_context():
-    """Worker processes start from a fresh interpreter ("forkserver", else "spawn"), never by forking this
-    one: a notebook's kernel runs threads, and a forked copy of a threaded process can deadlock. The fork
-    server imports the chart modules once; each worker is forked from it, ready to draw."""
-    import multiprocessing
-
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["helpers.export", "helpers.charts", "matplotlib.backends.backend_agg",
-                                    "matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _warm_up() -> None:
-    """The first job of a pool: nothing to do, but submitting it starts the fork server and a worker."""
-
-
-def _init_worker(parent: int | None = None) -> None:
-    """A worker draws off-screen, leaves Ctrl-C to the parent, which stops the pool and removes the
-    unfinished pack, and ends as soon as the exporting process is gone (killed by SIGKILL, it can stop
-    nothing): a worker never outlives it nor writes into a folder the next export removes."""
-    import signal
-    import threading
-
-    import matplotlib
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    matplotlib.use("Agg")
-    if parent is not None:
-        threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
-
-
-def _exit_with_parent(parent: int, every: float = 0.2) -> None:
-    """End this worker when process `parent` has ended. Its parent process is the fork server, not the
-    export, so the export's pid is watched: gone, or an orphan re-parented to init (pid reused)."""
-    import time
-
-    start_ppid = os.getppid()
-    while True:
-        time.sleep(every)
-        if not _pid_alive(parent) or os.getppid() != start_ppid:
-            os._exit(1)
-
-
-def _worker_render(spec: Chart, out_dir: Path, lang: str, package: str):
-    """`_render_both` in a worker, after checking it runs the parent's copy of this code (an editable
-    install elsewhere could otherwise draw with another checkout's charts)."""
-    if _PACKAGE != package:
-        raise RuntimeError(f"worker process imported helpers from {_PACKAGE}, not {package}: "
-                           f"run from the project folder, or set {WORKERS_ENV}=1")
-    return _render_both(spec, out_dir, lang)
-
-
-def _unique(stem: str, taken: set[str]) -> str:
-    """`stem`, or `stem-2`, `stem-3`, … when another chart has it (compared ignoring case, as Windows does)."""
-    out, k = stem, 1
-    while out.lower() in taken:
-        k += 1
-        out = f"{stem[:95]}-{k}"
-    taken.add(out.lower())
-    return out
-
-
 def _free_name(root: Path, stamp: str) -> Path:
     target, k = root / stamp, 1
     while target.exists():
@@ -821,79 +432,3 @@ def _publish(work: Path, root: Path, stamp: str) -> Path:
             # another export took the name between the check and the rename: try the next one
 
 
-def _sheet_name(stem: str, taken: set[str]) -> str:
-    """A worksheet name Excel accepts (31 characters, none of []:*?/\\), unique ignoring case."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", stem).strip("'")[:31] or "sheet"
-    name, k = base, 1
-    while name.lower() in taken:
-        k += 1
-        name = f"{base[:28]}-{k:02d}"
-    taken.add(name.lower())
-    return name
-
-
-def write_workbook(path: Path, built, df: pd.DataFrame, lang: str, omitted: pd.DataFrame | None = None) -> list:
-    """A sheet per chart (its numbers), a sources sheet with every article and evidence excerpt used, and
-    the indicators no comparison shows, with why."""
-    used, sheets, taken = set(), {}, {"nguon-sources", "bo-ra-left-out"}
-    for spec, _ in built:
-        sheets[_sheet_name(spec.stem, taken)] = numbers_table(spec.rows)
-        used |= set(spec.rows["figure_id"])
-    src = df[df["figure_id"].isin(used)].sort_values(["article_id", "source_row"])
-    cols = ["article_id", "article_title", "publisher", "published", "figure_id", "locality_name", "metric_id",
-            "value_as_written", "unit_as_written", "period_text", "evidence", "flag", "note"]
-    sources = src[cols].copy()
-    sources["figure_id"] = sources["figure_id"].astype(str)
-    sheets["nguon-sources"] = sources  # neutralised by write_xlsx
-    if omitted is not None and not omitted.empty:
-        sheets["bo-ra-left-out"] = omitted
-    cut: list = []
-    write_xlsx(path, sheets, when=workbook_date(src), cut=cut)
-    return cut
-
-
-def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.DataFrame | None = None,
-                cut: list | None = None) -> None:
-    """A self-contained page: each chart with its title, caption, sources, caveats and downloads."""
-    vi = lang == "vi"
-    e = html.escape
-    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
-             f"<title>{e('Gói tài liệu giao ban' if vi else 'Briefing pack')} {stamp}</title>",
-             "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-             "figure{margin:2.5em 0;border-top:1px solid #ddd;padding-top:1em}img{width:100%}"
-             "figcaption p{margin:.3em 0}.caveats li{color:#8a4b00}.files a{margin-right:.8em}</style></head><body>",
-             f"<h1>{e('Gói tài liệu giao ban' if vi else 'Briefing pack')} — {stamp}</h1>",
-             f"<p>{e(report.summary())}</p>",
-             *(f"<p class='warning'><b>{'Cảnh báo' if vi else 'Warning'}:</b> {e(p.message)}</p>"
-               for p in report.problems if p.code == "texts_missing"),
-             *(f"<p class='warning'><b>{'Cảnh báo' if vi else 'Warning'}:</b> "
-               + e(f"briefing.xlsx, {'trang' if vi else 'sheet'} {sheet}, {'dòng' if vi else 'row'} {row}, "
-                   f"{'cột' if vi else 'column'} {column}: " + (
-                       f"{n:,} ký tự, quá giới hạn {XLSX_CELL_MAX:,} của một ô; đã cắt bớt, có ghi chú ở cuối ô"
-                       if vi else f"{n:,} characters, more than a cell holds ({XLSX_CELL_MAX:,}); cut, with a marker"))
-               + "</p>" for sheet, row, column, n in (cut or [])),
-             f"<p><a href='briefing.xlsx'>{e('Sổ tính (mỗi biểu đồ một trang, kèm trang nguồn)' if vi else 'Workbook (a sheet per chart, plus sources)')}</a></p>",
-             "<nav><ol>"]
-    parts += [f"<li><a href='#{e(spec.stem)}'>{e(spec.title)}</a></li>" for spec, _ in built]
-    parts.append("</ol></nav>")
-    for spec, files in built:
-        arts = spec.rows.drop_duplicates("article_id").sort_values("published")
-        sources = "".join(
-            f"<li>{e(a['article_title'])} — {e(a['publisher'] or ('không rõ nơi đăng' if vi else 'publisher not stated'))}, "
-            f"{e(words.date(a['published'], lang))}</li>" for _, a in arts.iterrows())
-        cav = "".join(f"<li>{e(c.text(lang))}</li>" for c in spec.caveats)
-        links = " ".join(f"<a href='{e(name)}'>{e(name)}</a>" for size in ("slide", "a4") for name in files[size])
-        parts.append(
-            f"<figure id='{e(spec.stem)}'><img src='{e(files['slide'][0])}' alt='{e(spec.title)}'>"
-            f"<figcaption><h2>{e(spec.title)}</h2><p>{e(spec.caption)}</p>"
-            f"<p><b>{'Nguồn' if vi else 'Sources'}</b></p><ul>{sources}</ul>"
-            + (f"<p><b>{'Lưu ý khi so sánh' if vi else 'Caveats'}</b></p><ul class='caveats'>{cav}</ul>" if cav else "")
-            + f"<p class='files'>{links}</p></figcaption></figure>")
-    if omitted is not None and not omitted.empty:
-        parts.append(f"<section id='left-out'><h2>{e('Chưa có biểu đồ so sánh' if vi else 'Left out of the comparisons')}</h2>"
-                     f"<p>{e('Các chỉ số dưới đây có số liệu nhưng chưa đủ để so sánh; chúng vẫn có trong hồ sơ từng địa phương.' if vi else 'These indicators have figures but not enough to compare; they still appear in each locality’s scorecard.')}</p><ul>")
-        parts += [f"<li><b>{e(r.label)}</b> (<code>{e(r.metric_id)}</code>, {r.figures} "
-                  f"{e('số liệu' if vi else 'figures')}): {e(r.reason)}</li>" for r in omitted.itertuples()]
-        parts.append("</ul></section>")
-    parts.append("</body></html>")
-    path.write_text("\n".join(parts), encoding="utf-8")

@@ -238,9 +238,9 @@ def canonical(text: str) -> str:
 
 
 def _slug(name: str) -> str:
-    from .validate import _slugify
+    from .validate import id_like
 
-    return _slugify(name, SLUG)
+    return id_like(name, SLUG)
 
 
 def split_kind(text: str) -> tuple[str, set[str] | None, str]:

@@ -17,7 +17,9 @@ import csv
 import difflib
 import io
 import operator
+import os
 import re
+import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -25,9 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from .numbers import SPACES, clean
-from .problems import Problems
+from .problems import FixableError, Problems
 from .schema import Table
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -106,33 +109,56 @@ def _zip_kind(data: bytes) -> str:
     return "zip"
 
 
+_NOT_TEXT_FIX = "check that this is the CSV you meant; re-export it as 'CSV UTF-8'"
+_RESAVE = "open it and use 'Save as' → 'CSV UTF-8 (comma delimited)'"
+
+
 def decode(data: bytes, name: str, problems: Problems) -> tuple[str | None, str]:
     """Bytes to NFC text, or None with an error in `problems`.
 
     A few stray NUL bytes in otherwise readable text are kept: `read_table` reports the cells
     holding them, so the rows beside them are still read.
     """
+    if _refused_by_signature(data, name, problems):
+        return None, ""
+    encoding, data = _byte_order(data, name, problems)
+    if encoding is None:
+        return None, ""
+    text, encoding = _decoded(data, encoding, name, problems)
+    if text is None:
+        return None, ""
+    return _checked_text(text, encoding, name, problems)
+
+
+def _refused_by_signature(data: bytes, name: str, problems: Problems) -> bool:
+    """A workbook, document, archive or image saved under a .csv name, told by its first bytes: refused
+    with what it is, so the annotator knows which 'Save as' to use."""
     if data.startswith(b"PK\x03\x04"):
         kind = _zip_kind(data)
         if kind == "workbook":
             problems.error(name, None, None, None, "spreadsheet_not_csv",
-                           "this is an Excel/LibreOffice workbook (.xlsx/.ods) saved under a .csv name",
-                           "open it and use 'Save as' → 'CSV UTF-8 (comma delimited)'")
+                           "this is an Excel/LibreOffice workbook (.xlsx/.ods) saved under a .csv name", _RESAVE)
         else:
             what = "a Word document (.docx)" if kind == "document" else "a zip archive"
             problems.error(name, None, None, None, "binary_file", f"the file is {what}, not a CSV",
                            "check that this is the file you meant; export the table as 'CSV UTF-8'")
-        return None, ""
+        return True
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         problems.error(name, None, None, None, "spreadsheet_not_csv",
-                       "this is an old Excel workbook (.xls) saved under a .csv name",
-                       "open it and use 'Save as' → 'CSV UTF-8 (comma delimited)'")
-        return None, ""
+                       "this is an old Excel workbook (.xls) saved under a .csv name", _RESAVE)
+        return True
     for magic, what in SIGNATURES:
         if data.startswith(magic):
             problems.error(name, None, None, None, "binary_file", f"the file is {what}, not a CSV",
                            "check that this is the file you meant; export the table as 'CSV UTF-8'")
-            return None, ""
+            return True
+    return False
+
+
+def _byte_order(data: bytes, name: str, problems: Problems) -> tuple[str | None, bytes]:
+    """The encoding the bytes declare or show ('' when they only may be UTF-8) and the bytes without a BOM;
+    None when they are binary (mostly NUL or control bytes), with the error in `problems`. UTF-16 without a
+    BOM is told by the NUL bytes of every other position."""
     encoding = ""
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, data = "utf-8-sig", data[3:]
@@ -145,35 +171,42 @@ def decode(data: bytes, name: str, problems: Problems) -> tuple[str | None, str]
         elif even and even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
             encoding = "utf-16-be"
         elif data.count(0) * 100 > len(data):
-            problems.error(name, None, None, None, "binary_file",
-                           "the file contains NUL bytes and is not text",
-                           "check that this is the CSV you meant; re-export it as 'CSV UTF-8'")
-            return None, ""
+            problems.error(name, None, None, None, "binary_file", "the file contains NUL bytes and is not text",
+                           _NOT_TEXT_FIX)
+            return None, data
         # else: text with a few stray NUL bytes (a bad copy or a crash); read_table names their cells
     if not encoding.startswith("utf-16") and (len(data) - len(data.translate(None, _CONTROL_BYTES))) * 20 > len(data):
-        problems.error(name, None, None, None, "binary_file",
-                       "the file is mostly control characters and is not text",
-                       "check that this is the CSV you meant; re-export it as 'CSV UTF-8'")
-        return None, ""
+        problems.error(name, None, None, None, "binary_file", "the file is mostly control characters and is not text",
+                       _NOT_TEXT_FIX)
+        return None, data
+    return encoding, data
+
+
+def _decoded(data: bytes, encoding: str, name: str, problems: Problems) -> tuple[str | None, str]:
+    """The text in `encoding`, else UTF-8, else Windows-1258 (what a Vietnamese Excel saves); None when it is
+    none of them, with the error in `problems`."""
     try:
-        text = data.decode(encoding or "utf-8")
-        encoding = encoding or "utf-8"
+        return data.decode(encoding or "utf-8"), encoding or "utf-8"
     except UnicodeDecodeError as exc:
         if encoding.startswith("utf-16"):
             problems.error(name, None, None, None, "bad_encoding", f"the file is not valid UTF-16 ({exc.reason})",
                            "re-export it as 'CSV UTF-8'")
-            return None, ""
-        try:
-            text, encoding = data.decode("cp1258"), "cp1258"
-        except UnicodeDecodeError:
-            problems.error(name, None, None, None, "bad_encoding",
-                           "the file is neither UTF-8 nor Windows-1258 (Vietnamese)", "re-export it as 'CSV UTF-8'")
-            return None, ""
+            return None, encoding
+    try:
+        return data.decode("cp1258"), "cp1258"
+    except UnicodeDecodeError:
+        problems.error(name, None, None, None, "bad_encoding",
+                       "the file is neither UTF-8 nor Windows-1258 (Vietnamese)", "re-export it as 'CSV UTF-8'")
+        return None, encoding
+
+
+def _checked_text(text: str, encoding: str, name: str, problems: Problems) -> tuple[str | None, str]:
+    """Decoded text made NFC with '\\n' line ends; refused when it is control characters or double-encoded
+    (mojibake), warned about when it was not UTF-8."""
     text = text.rstrip("\x1a")  # DOS end-of-file mark
     if encoding.startswith("utf-16") and len(CONTROL.findall(text)) * 20 > len(text):
-        problems.error(name, None, None, None, "binary_file",
-                       "the file is mostly control characters and is not text",
-                       "check that this is the CSV you meant; re-export it as 'CSV UTF-8'")
+        problems.error(name, None, None, None, "binary_file", "the file is mostly control characters and is not text",
+                       _NOT_TEXT_FIX)
         return None, ""
     if encoding == "cp1258":
         problems.warning(name, None, None, None, "not_utf8",
@@ -250,22 +283,52 @@ def read_records(path: Path, table: Table, name: str | None = None) -> tuple[Raw
     name = name or str(path)
     problems = Problems()
     empty = _Empty(table)
+    text, encoding = _file_text(Path(path), name, table, problems)
+    if text is None:
+        return RawTable(name, empty, encoding, problems=problems, readable=False), [], []
+    records, delimiter, hits = _records(text, table, name, problems)
+    decimal = "," if delimiter == ";" else None
+    if hits <= 0 or not records:
+        problems.error(name, 1, None, shorten(text.split("\n", 1)[0]), "no_header",
+                       "the first row is not the expected header" + _header_hint(records, table),
+                       f"the first row must name the columns: {','.join(table.columns)}")
+        return RawTable(name, empty, encoding, delimiter, decimal, problems, False), [], []
+    positions, header_problems = _read_header(records[0], table, name)
+    problems.extend(header_problems)
+    if header_problems.errors:
+        return RawTable(name, empty, encoding, delimiter, decimal, problems, False), [], []
+    reader = _RowReader(name, table, records[0], positions, delimiter, problems, text)
+    rows, index, skipped = reader.read(records[1:])
+    if not rows and not skipped and not problems.errors:
+        problems.warning(name, None, None, None, "no_rows", "the file has a header but no data rows",
+                         "add rows, or delete the file if the article has no figures")
+    return RawTable(name, None, encoding, delimiter, decimal, problems, skipped=skipped), rows, index
+
+
+def _file_text(path: Path, name: str, table: Table, problems: Problems) -> tuple[str | None, str]:
+    """The file's text with ordinary spaces for no-break ones, and its encoding; None when it cannot be
+    opened, is not text, or is empty (the error in `problems`)."""
     try:
-        data = Path(path).read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         problems.error(name, None, None, None, "unreadable", f"cannot open the file ({exc.strerror or exc})",
                        "check the path")
-        return RawTable(name, empty, problems=problems, readable=False), [], []
+        return None, ""
     text, encoding = decode(data, name, problems)
     if text is None:
-        return RawTable(name, empty, encoding, problems=problems, readable=False), [], []
+        return None, encoding
     if not text.replace("\x00", "").strip():
         problems.error(name, None, None, None, "empty_file", "the file is empty",
                        f"it needs at least the header row: {','.join(table.columns)}")
-        return RawTable(name, empty, encoding, problems=problems, readable=False), [], []
-
+        return None, encoding
     if any(ch in text for ch in SPACES):  # no-break and thin spaces are ordinary spaces in every cell (see clean)
         text = text.translate(_SPACE_TABLE)
+    return text, encoding
+
+
+def _records(text: str, table: Table, name: str, problems: Problems) -> tuple[list[list[str]], str, int]:
+    """The CSV's records, its separator (Excel's `sep=` line, else the one that makes the header the schema's
+    columns) and how many known columns the header names; records up to a malformed one, with an error."""
     forced = re.match(r"sep=(.)[ \t]*\r?\n", text)  # Excel's separator line; Excel does not show it as a row
     if forced:
         text = text[forced.end():]
@@ -273,7 +336,6 @@ def read_records(path: Path, table: Table, name: str | None = None) -> tuple[Raw
         hits = len({column_of(h, table.columns) for h in _split(text.split("\n", 1)[0], delimiter)} - {None})
     else:
         delimiter, hits = _pick_delimiter(text, table.columns)
-    decimal = "," if delimiter == ";" else None
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
@@ -281,14 +343,13 @@ def read_records(path: Path, table: Table, name: str | None = None) -> tuple[Raw
         problems.error(name, len(records) + 1, None, None, "malformed_csv",
                        f"the CSV breaks after row {len(records)} ({exc}); rows before it were read",
                        "look for an unclosed quote (\") at that row; the file may have been cut short")
-    if hits <= 0 or not records:
-        problems.error(name, 1, None, shorten(text.split("\n", 1)[0]), "no_header",
-                       "the first row is not the expected header" + _header_hint(records, table),
-                       f"the first row must name the columns: {','.join(table.columns)}")
-        return RawTable(name, empty, encoding, delimiter, decimal, problems, False), [], []
+    return records, delimiter, hits
 
-    header_problems = Problems()
-    header = records[0]
+
+def _read_header(header: list[str], table: Table, name: str) -> tuple[dict[str, list[int]], Problems]:
+    """Where each known column is (every position of a repeated one), and what is wrong with the header:
+    unknown, renamed or repeated columns warned about, a missing required column an error."""
+    found = Problems()
     positions: dict[str, list[int]] = {}
     for i, cell in enumerate(header):
         h = _header_key(cell)
@@ -298,97 +359,111 @@ def read_records(path: Path, table: Table, name: str | None = None) -> tuple[Raw
         if col is None:
             close = difflib.get_close_matches(h, table.columns, n=1)
             hint = f"rename it to '{close[0]}' if that is what it holds" if close else "delete it or rename it to a known column"
-            header_problems.warning(name, 1, h, shorten(h), "unknown_column",
-                                    f"column '{shorten(h)}' is not in the schema and is ignored", hint)
+            found.warning(name, 1, h, shorten(h), "unknown_column",
+                          f"column '{shorten(h)}' is not in the schema and is ignored", hint)
             continue
         positions.setdefault(col, []).append(i)
         shown = clean(cell.replace("\ufeff", ""))
         if shown != col:
-            header_problems.warning(name, 1, col, shorten(shown), "renamed_column",
-                                    f"the header '{shorten(shown)}' was read as column '{col}'",
-                                    f"rename the header to '{col}' (spreadsheets sometimes change case or spaces)")
+            found.warning(name, 1, col, shorten(shown), "renamed_column",
+                          f"the header '{shorten(shown)}' was read as column '{col}'",
+                          f"rename the header to '{col}' (spreadsheets sometimes change case or spaces)")
     for col, where in positions.items():
         if len(where) > 1:
-            letters = " and ".join(_letter(i) for i in where)
-            header_problems.warning(name, 1, col, col, "duplicate_column",
-                                    f"column '{col}' appears {len(where)} times (spreadsheet columns {letters}); "
-                                    "a row is read only where the copies agree",
-                                    "delete the copies you do not mean")
+            letters = " and ".join(get_column_letter(i + 1) for i in where)
+            found.warning(name, 1, col, col, "duplicate_column",
+                          f"column '{col}' appears {len(where)} times (spreadsheet columns {letters}); "
+                          "a row is read only where the copies agree", "delete the copies you do not mean")
     for c in table.required:
         if c not in positions:
-            header_problems.error(name, 1, c, None, "missing_column", f"required column '{c}' is missing",
-                                  f"add a '{c}' column (see docs/data-dictionary.md)")
-    problems.extend(header_problems)
-    if header_problems.errors:
-        return RawTable(name, empty, encoding, delimiter, decimal, problems, False), [], []
+            found.error(name, 1, c, None, "missing_column", f"required column '{c}' is missing",
+                        f"add a '{c}' column (see docs/data-dictionary.md)")
+    return positions, found
 
-    text_fields = {f.name for f in table.fields if f.kind == "text"}
-    # Fast paths: most files hold no control or invisible characters and no repeated column.
-    has_control, has_invisible = CONTROL.search(text) is not None, _INVISIBLE.search(text) is not None
-    single = all(len(where) == 1 for where in positions.values())
-    order = [(c, positions[c][0] if c in positions else None) for c in table.columns]
-    fast = _fast_row(order) if single and not has_control and not has_invisible else None
-    rows, index, skipped = [], [], 0
-    first_key = _header_key(header[0]) if header else ""
-    header_cols = None
-    for number, record in enumerate(records[1:], start=2):
-        if not "".join(record).strip():  # a blank row, or one of empty cells
-            continue
-        if first_key and record and len(record) == len(header) and _header_key(record[0]) == first_key:
-            if header_cols is None:
-                header_cols = [column_of(c, table.columns) for c in header]
-            if [column_of(c, table.columns) for c in record] == header_cols:  # one message, not one per cell
-                problems.warning(name, number, None, shorten(delimiter.join(record)), "repeated_header",
-                                 "the header row appears again here (two files pasted together?); the row is skipped",
-                                 "delete this row")
+
+class _RowReader:
+    """The data rows of one file, each as its cells in the schema's column order, or passed over with a problem
+    naming its spreadsheet row: blank rows, the header again, merge-conflict markers, a wrong number of cells,
+    control characters, and repeated columns that disagree."""
+
+    def __init__(self, name: str, table: Table, header: list[str], positions: dict[str, list[int]],
+                 delimiter: str, problems: Problems, text: str):
+        self.name, self.table, self.header, self.positions = name, table, header, positions
+        self.delimiter, self.problems = delimiter, problems
+        self.text_fields = {f.name for f in table.fields if f.kind == "text"}
+        # Fast path: most files hold no control or invisible characters and no repeated column.
+        plain = CONTROL.search(text) is None and _INVISIBLE.search(text) is None
+        single = all(len(where) == 1 for where in positions.values())
+        order = [(c, positions[c][0] if c in positions else None) for c in table.columns]
+        self.fast = _fast_row(order) if single and plain else None
+        self.first_key = _header_key(header[0]) if header else ""
+        self.header_cols = None
+
+    def read(self, records: list[list[str]]) -> tuple[list[list[str]], list[int], int]:
+        """(rows, their spreadsheet row numbers, how many rows were left out with an error)."""
+        rows, index, skipped = [], [], 0
+        for number, record in enumerate(records, start=2):
+            if not "".join(record).strip() or self._not_data(record, number):  # a blank row, or one of empty cells
                 continue
-        if len(record) == 1 and _MERGE_MARKER.fullmatch(record[0].strip()):
-            problems.error(name, number, None, shorten(record[0]), "merge_conflict",
-                           "an unresolved merge-conflict marker: the rows around it hold two versions of the same lines",
-                           "keep the version you mean, then delete the other one and the marker lines "
-                           "(<<<<<<<, =======, >>>>>>>)")
-            continue
-        if len(record) != len(header):
-            more = len(record) > len(header)
-            problems.error(name, number, None, shorten(delimiter.join(record)), "wrong_cell_count",
-                           f"the row has {len(record)} cells but the header has {len(header)}; the row is left out",
-                           _cell_count_fix(record, delimiter, len(header), more))
-            skipped += 1
-            continue
-        if fast is not None:
-            rows.append(fast(record))
+            if len(record) != len(self.header):
+                more = len(record) > len(self.header)
+                self.problems.error(self.name, number, None, shorten(self.delimiter.join(record)), "wrong_cell_count",
+                                    f"the row has {len(record)} cells but the header has {len(self.header)}; "
+                                    "the row is left out", _cell_count_fix(record, self.delimiter, len(self.header), more))
+                skipped += 1
+                continue
+            row = self.fast(record) if self.fast is not None else self._checked_row(record, number)
+            if row is None:
+                skipped += 1
+                continue
+            rows.append(row)
             index.append(number)
-            continue
+        return rows, index, skipped
+
+    def _not_data(self, record: list[str], number: int) -> bool:
+        """The header again (two files pasted together) or a merge-conflict marker line: reported, passed over."""
+        header = self.header
+        if self.first_key and record and len(record) == len(header) and _header_key(record[0]) == self.first_key:
+            if self.header_cols is None:
+                self.header_cols = [column_of(c, self.table.columns) for c in header]
+            if [column_of(c, self.table.columns) for c in record] == self.header_cols:  # one message, not one per cell
+                self.problems.warning(self.name, number, None, shorten(self.delimiter.join(record)), "repeated_header",
+                                      "the header row appears again here (two files pasted together?); the row is "
+                                      "skipped", "delete this row")
+                return True
+        if len(record) == 1 and _MERGE_MARKER.fullmatch(record[0].strip()):
+            self.problems.error(self.name, number, None, shorten(record[0]), "merge_conflict",
+                                "an unresolved merge-conflict marker: the rows around it hold two versions of the "
+                                "same lines", "keep the version you mean, then delete the other one and the marker "
+                                "lines (<<<<<<<, =======, >>>>>>>)")
+            return True
+        return False
+
+    def _checked_row(self, record: list[str], number: int) -> list[str] | None:
+        """The row's cells, invisible characters removed but in texts; None when a cell holds a control
+        character or the copies of a repeated column disagree (reported)."""
         cells, bad = {}, False
-        for col, where in positions.items():
+        for col, where in self.positions.items():
             values = [record[i] for i in where]
             for value in values:
                 hit = CONTROL.search(value)
                 if hit:
                     nul = hit.group(0) == "\x00"
-                    problems.error(name, number, col, shorten(value), "nul_byte" if nul else "control_character",
-                                   ("the cell holds a NUL byte" if nul else
-                                    f"the cell holds the control character \\x{ord(hit.group(0)):02x}")
-                                   + ", so it may be cut or garbled; the row is left out",
-                                   "retype the cell, or re-export the file from the spreadsheet as 'CSV UTF-8'")
+                    self.problems.error(self.name, number, col, shorten(value), "nul_byte" if nul else "control_character",
+                                        ("the cell holds a NUL byte" if nul else
+                                         f"the cell holds the control character \\x{ord(hit.group(0)):02x}")
+                                        + ", so it may be cut or garbled; the row is left out",
+                                        "retype the cell, or re-export the file from the spreadsheet as 'CSV UTF-8'")
                     bad = True
                     break
-            cleaned = [clean(v) if col in text_fields else clean(_INVISIBLE.sub("", v)) for v in values]
+            cleaned = [clean(v) if col in self.text_fields else clean(_INVISIBLE.sub("", v)) for v in values]
             if len(set(cleaned)) > 1:
-                problems.error(name, number, col, shorten(" | ".join(cleaned)), "duplicate_column",
-                               f"the {len(cleaned)} '{col}' columns disagree in this row; the row is left out",
-                               "delete the copy of the column you do not mean")
+                self.problems.error(self.name, number, col, shorten(" | ".join(cleaned)), "duplicate_column",
+                                    f"the {len(cleaned)} '{col}' columns disagree in this row; the row is left out",
+                                    "delete the copy of the column you do not mean")
                 bad = True
             cells[col] = cleaned[0]
-        if bad:
-            skipped += 1
-            continue
-        rows.append([cells.get(c, "") for c in table.columns])
-        index.append(number)
-    if not rows and not skipped and not problems.errors:
-        problems.warning(name, None, None, None, "no_rows", "the file has a header but no data rows",
-                         "add rows, or delete the file if the article has no figures")
-    return RawTable(name, None, encoding, delimiter, decimal, problems, skipped=skipped), rows, index
+        return None if bad else [cells.get(c, "") for c in self.table.columns]
 
 
 def _fast_row(order: list[tuple[str, int | None]]):
@@ -401,16 +476,6 @@ def _fast_row(order: list[tuple[str, int | None]]):
         return lambda record: list(map(str.strip, record[: len(where)]))
     pick = operator.itemgetter(*where)
     return lambda record: list(map(str.strip, pick(record)))
-
-
-def _letter(i: int) -> str:
-    """Spreadsheet column letter of a 0-based position: 0 -> A, 26 -> AA."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def _cell_count_fix(record: list[str], delimiter: str, width: int, more: bool) -> str:
@@ -448,13 +513,8 @@ def _read_until_error(text: str, delimiter: str) -> list[list[str]]:
     return out
 
 
-class AppendRefused(ValueError):
+class AppendRefused(FixableError):
     """A file rows cannot be appended to safely; `fix` says what to do. The file was not changed."""
-
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 def append_rows(path: Path, table: Table, rows: list[dict]) -> None:
@@ -489,23 +549,45 @@ def append_rows(path: Path, table: Table, rows: list[dict]) -> None:
     writer = csv.writer(buf, delimiter=raw.delimiter, lineterminator=ending)
     writer.writerows([[row.get(h, "") if h else "" for h in header] for row in rows])
     prefix = ending if text and not text.endswith(("\n", "\r")) else ""
-    _replace_atomically(path, data + (prefix + buf.getvalue()).encode(codec))
+    write_whole(path, data + (prefix + buf.getvalue()).encode(codec))
 
 
-def _replace_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to a hidden file beside `path` and rename it over `path` (same folder: same disk)."""
-    import os
-    import shutil
-    import tempfile
+def umask_mode(mode: int = 0o666) -> int:
+    """`mode` as the umask leaves it: the mode a file (0o666) or folder (0o777) made the ordinary way gets."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
 
+
+def hidden_copy(path: Path, content: bytes) -> str:
+    """A hidden file beside `path` (same folder: same disk) holding `content`, flushed to disk: what an atomic
+    write renames or links into place. The caller removes it if that fails."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
-        shutil.copymode(path, tmp)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_whole(path, content: bytes) -> Path:
+    """Write `content` to `path` complete or not at all: a hidden file beside it (same disk), flushed to disk,
+    then renamed over it. A full disk leaves the previous file as it was, never a truncated one. The file
+    gets the previous file's mode, or the umask's ordinary one."""
+    path = Path(path)
+    tmp = hidden_copy(path, content)
+    try:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = umask_mode()
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .numbers import MULTIPLIER_WORDS, SPACES, NumberError, parse_amount, parse_number
+from .schema import PRINTED_QUALIFIERS, QUALIFIER_WORDS
 from .texts import fold
 from .units import UnitError, Units, parse_unit, project_units
 
@@ -49,9 +50,9 @@ KINDS = {
     "page": "page furniture rather than prose: photo codes, view counters, poll counts",
 }
 
-# Qualifiers printed before a figure, longest first; the scaffold turns the proper ones into codes.
-QUALIFIERS = ("chưa đến", "xấp xỉ", "ít nhất", "tối đa", "không quá", "bình quân", "khoảng", "gần", "hơn", "trên",
-              "dưới", "đạt", "vượt")
+# Qualifiers printed before a figure, longest first (schema.PRINTED_QUALIFIERS); the scaffold turns the
+# proper ones into codes.
+QUALIFIERS = tuple(PRINTED_QUALIFIERS)
 # Nouns the finder suggests as units besides the count nouns of the units table (data/units.csv):
 # a suggestion only; the annotator picks a unit the codebook accepts.
 EXTRA_NOUNS = {
@@ -351,8 +352,8 @@ def _english(text: str, m: Mention) -> Mention:
     qualifier = m.qualifier
     hit = cues.last("qualifier", text[max(0, m.start - 20):m.start])
     if hit and not text[max(0, m.start - 20):m.start][hit[1].end():].strip():
-        qualifier = {"more_than": "hơn", "nearly": "gần", "approx": "khoảng", "at_least": "ít nhất",
-                     "less_than": "dưới"}.get(hit[0].value, "")
+        vi_words = QUALIFIER_WORDS.get(hit[0].value, ((), ()))[0]
+        qualifier = vi_words[0] if vi_words else ""
     return replace(m, unit=unit, qualifier=qualifier)
 
 
@@ -749,32 +750,13 @@ def article_mentions(text_path, data_dir=None) -> tuple[list[Mention], str | Non
 
     units = read_units(data_dir)
     mentions = find_mentions(text, units)
-    found = _article_for(Path(text_path).name, data_dir)
+    from .loading import annotations_of_text
+
+    found = annotations_of_text(Path(text_path).name, data_dir)
     if found is None:
         return mentions, None
     article_id, rows, decimal = found
     return mark_annotated(mentions, text, rows, decimal, units), article_id
-
-
-def _article_for(file_name: str, data_dir=None):
-    """(article_id, annotation rows, decimal mark) for the article whose text_file is `file_name`."""
-    from . import paths
-    from .io import read_table
-    from .schema import ANNOTATIONS, ARTICLES
-
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA
-    if not (data_dir / "articles.csv").is_file():
-        return None
-    arts = read_table(data_dir / "articles.csv", ARTICLES).frame
-    hits = arts[arts["text_file"] == file_name]
-    if hits.empty:
-        return None
-    article_id = hits["article_id"].iloc[0]
-    path = data_dir / "annotations" / f"{article_id}.csv"
-    if not path.is_file():
-        return article_id, [], None
-    raw = read_table(path, ANNOTATIONS)
-    return article_id, raw.frame.to_dict("records"), raw.decimal
 
 
 def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
@@ -786,8 +768,7 @@ def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
     fresh scaffold shows 0%, not 100%.
     `problems` are the validation's (helpers.loading.check); without them the data is checked here."""
     from . import paths
-    from .io import read_table
-    from .schema import ANNOTATIONS, ARTICLES
+    from .loading import annotation_tables
     from .texts import folders, read_text, safe_text_path
 
     if texts is None or not any(f.is_dir() for f in folders(texts)):
@@ -801,17 +782,12 @@ def coverage_all(data_dir=None, texts=None, problems=None) -> list[Coverage]:
         problems = check(data_dir, texts).problems
     refused = {(Path(p.file).name, p.row) for p in problems if p.severity == "error" and p.row is not None}
     refused_files = {Path(p.file).name for p in problems if p.severity == "error" and p.row is None}
-    arts = read_table(data_dir / "articles.csv", ARTICLES)
     units = read_units(data_dir)
     out = []
-    for _, a in arts.frame.iterrows():
+    for a, ann, raw in annotation_tables(data_dir):
         path = safe_text_path(texts, a["text_file"])
         text = read_text(path) if path is not None else None
-        ann = data_dir / "annotations" / f"{a['article_id']}.csv"
-        if text is None or not ann.is_file():
-            continue
-        raw = read_table(ann, ANNOTATIONS)
-        if not raw.readable:
+        if text is None or raw is None or not raw.readable:
             continue
         records = list(zip(raw.frame.index, raw.frame.to_dict("records")))
         unreviewed = sum(1 for _, r in records if is_unreviewed(r))
@@ -837,42 +813,3 @@ def render_coverage(items: list[Coverage], limit: int = 5) -> str:
         lines.append("  no article text with an annotation file was found")
     lines += [c.render(limit) for c in items]
     return "\n".join(lines)
-
-
-def render_mentions(mentions: list[Mention], name: str, article_id: str | None) -> str:
-    """The text form of `python -m helpers mentions`: figures with their context, then the other numbers."""
-    figures = [m for m in mentions if m.kind == "figure"]
-    others = [m for m in mentions if m.kind != "figure"]
-    kinds: dict[str, int] = {}
-    for m in others:
-        kinds[m.kind] = kinds.get(m.kind, 0) + 1
-    lines = [f"{name}: {len(figures)} figure mentions; other numbers: "
-             + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())) or "none")]
-    if article_id is None:
-        lines.append("The article is not in the data (no row in articles.csv names this text file): "
-                     "nothing is marked annotated.")
-    else:
-        done = sum(1 for m in figures if m.annotated)
-        share = f" ({done / len(figures):.0%})" if figures else ""
-        lines.append(f"Article '{article_id}': {done} of {len(figures)} figure mentions annotated{share}. "
-                     "[x] annotated, [ ] not annotated.")
-    lines.append("")
-    for m in figures:
-        mark = "" if m.annotated is None else ("[x] " if m.annotated else "[ ] ")
-        parts = [f"value {_fmt(m.value)}" + (f"–{_fmt(m.value_high)}" if m.value_high is not None else "")
-                 + (f" of {_fmt(m.out_of)}" if m.out_of is not None else "")]
-        parts += [f"unit {m.unit}"] if m.unit else []
-        parts += [f"qualifier {m.qualifier}"] if m.qualifier else []
-        parts += [f"period {m.period}"] if m.period else []
-        lines.append(f"{mark}{m.text}  @{m.start}  " + ", ".join(parts))
-        lines.append(f"      {context(m)}")
-    if others:
-        lines += ["", "Not figures:"]
-        lines += [f"  {m.kind:<16} {m.text!r} @{m.start}" for m in others]
-    return "\n".join(lines)
-
-
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return "?"
-    return str(int(v)) if float(v).is_integer() else repr(v)

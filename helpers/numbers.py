@@ -14,12 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from .problems import FixableError
+from .schema import NOT_QUALIFIERS, QUALIFIER_SYNONYMS
 
 SPACES = "\u00a0\u202f\u2009\u2007"  # no-break, narrow no-break, thin, figure space
 MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 # The multiplier words as a regex alternation, for every pattern that reads them (here and in mentions).
 MULTIPLIER_WORDS = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
-QUALIFIER_WORDS = ("gần", "hơn", "trên", "khoảng", "xấp xỉ", "dưới", "chưa đến", "từ", "đạt", "vượt")
+# Words that belong in the qualifier column, not before the number in the value cell (schema.py declares them).
+WORDS_BEFORE_A_NUMBER = tuple(sorted({w for w in QUALIFIER_SYNONYMS if w} | set(NOT_QUALIFIERS), key=lambda w: (-len(w), w)))
 
 
 class NumberError(FixableError):
@@ -128,7 +130,7 @@ def parse_amount(text: str, *, decimal: str | None = None) -> Amount:
         raise NumberError("the cell is empty", "write a number")
     if s.endswith("%"):
         raise NumberError(f"{s!r} carries a per cent sign", "write the number alone and put % in the unit column")
-    for word in QUALIFIER_WORDS:
+    for word in WORDS_BEFORE_A_NUMBER:
         if low.startswith(word + " "):
             raise NumberError(f"{s!r} starts with the qualifier '{word}'",
                               "put the number alone here and the qualifier in the qualifier column")

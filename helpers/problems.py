@@ -36,7 +36,7 @@ class Problem:
 
 class FixableError(ValueError):
     """Something refused with what is wrong (`message`) and what to do about it (`fix`): the base of
-    NumberError, UnitError, PeriodError, AgreementError and GazetteerError."""
+    NumberError, UnitError, PeriodError, AgreementError, GazetteerError, ScaffoldError and AppendRefused."""
 
     def __init__(self, message: str, fix: str = ""):
         super().__init__(message)

@@ -134,12 +134,30 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-# Words annotators may type instead of a qualifier code.
-QUALIFIER_SYNONYMS = {
-    "": "exact", "chính xác": "exact", "khoảng": "approx", "xấp xỉ": "approx", "gần": "nearly",
-    "hơn": "more_than", "trên": "more_than", "vượt": "more_than", "ít nhất": "at_least", "từ": "at_least",
-    "dưới": "less_than", "chưa đến": "less_than", "tối đa": "at_most", "không quá": "at_most",
+# The words of each qualifier, once: (Vietnamese, English) as articles print them. The first Vietnamese word
+# is the one a mention of an English page is given; annotators may type any Vietnamese word for the code.
+QUALIFIER_WORDS = {
+    "exact": (("chính xác",), ()),
+    "approx": (("khoảng", "xấp xỉ"), ("about", "approximately")),
+    "nearly": (("gần",), ("nearly", "almost")),
+    "more_than": (("hơn", "trên"), ("over", "more than")),
+    "at_least": (("ít nhất", "từ"), ("at least",)),
+    "less_than": (("dưới", "chưa đến"), ("under", "less than")),
+    "at_most": (("tối đa", "không quá"), ()),
 }
+# Words printed before a figure that say something else than its precision, so they are no qualifier: 'vượt'
+# (exceeds) relates the figure to a reference ('vượt 9,2% kế hoạch' is an excess over the plan: record it
+# against its reference, e.g. a *_pct_plan metric), 'đạt' (reaches) and 'bình quân' (on average) say nothing
+# of how exact the number is.
+NOT_QUALIFIERS = {"vượt": "exceeds", "đạt": "reaches", "bình quân": "on average"}
+# Words annotators may type instead of a qualifier code.
+QUALIFIER_SYNONYMS = {"": "exact", **{w: code for code, (vi, _) in QUALIFIER_WORDS.items() for w in vi}}
+# Qualifier words as printed just before a figure (the figure finder's, helpers/mentions.py), longest first,
+# each with its code ('' for NOT_QUALIFIERS): not 'chính xác' (never printed so) nor 'từ' (it opens a range,
+# 'từ 90 – 95%').
+PRINTED_QUALIFIERS = dict(sorted(
+    [(w, code) for w, code in QUALIFIER_SYNONYMS.items() if w not in ("", "chính xác", "từ")]
+    + [(w, "") for w in NOT_QUALIFIERS], key=lambda item: -len(item[0].split())))
 
 LEVEL_TIER = {
     "municipality": "provincial", "province": "provincial",

@@ -15,8 +15,10 @@ import matplotlib as mpl
 import pytest
 from openpyxl import load_workbook
 
-from helpers import export, paths
-from helpers.export import export_pack, neutralise, safe_stem, save_chart
+from helpers import export, paths, workbook
+from helpers.workers import MAX_WORKERS, worker_count
+from helpers.export import export_pack, save_chart
+from helpers.workbook import neutralise, safe_stem
 from helpers.problems import DataError
 from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS
 from tests.conftest import ARTICLE, GOOD_ROWS, LOCALITY_ROWS, METRIC_ROWS, TEXT, build_world, fig, write_csv
@@ -232,12 +234,12 @@ def test_spreadsheets_written_neutralise_formulas(small_packs):
     assert cells and all(c.data_type != "f" for c in cells)
     texts = {c.value for c in cells if c.data_type == "s"}
     assert "'" + HOSTILE_NOTE in texts and "'" + HOSTILE_EVIDENCE in texts and "'@SUM(1+1)" in texts
-    assert not any(t.startswith(export.FORMULA_START) for t in texts)
+    assert not any(t.startswith(workbook.FORMULA_START) for t in texts)
     for path in first.glob("*.csv"):
         with open(path, encoding="utf-8-sig", newline="") as f:
             for row in csv.reader(f):
                 for cell in row:  # a cell starting like a formula must be a plain number
-                    if cell.startswith(export.FORMULA_START):
+                    if cell.startswith(workbook.FORMULA_START):
                         float(cell)
     (chart,) = [p for p in first.glob("*.csv") if HOSTILE_NOTE.split('"')[1] in p.read_text(encoding="utf-8-sig")
                 and p.stem != "coverage"][:1]
@@ -272,7 +274,8 @@ from pathlib import Path
 import matplotlib
 matplotlib.use("Agg")
 from helpers import check
-from helpers.export import left_out, pack_charts, pack_rules, pack_style, render_chart, write_workbook
+from helpers.export import left_out, pack_charts, pack_rules, pack_style, render_chart
+from helpers.workbook import write_workbook
 out, data, texts = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 df = check(data, texts).figures
 with pack_style("vi"):
@@ -380,14 +383,14 @@ def test_worker_os_error_reported_by_the_command_line(make_data, tmp_path, monke
 def test_worker_count_refuses_nonsense(monkeypatch, value):
     monkeypatch.setenv("LOCALITY_WORKERS", value)
     with pytest.raises(ValueError, match="LOCALITY_WORKERS"):
-        export.worker_count(10)
+        worker_count(10)
 
 
 def test_worker_count(monkeypatch):
     monkeypatch.setenv("LOCALITY_WORKERS", "3")
-    assert (export.worker_count(10), export.worker_count(2), export.worker_count(0)) == (3, 2, 1)
+    assert (worker_count(10), worker_count(2), worker_count(0)) == (3, 2, 1)
     monkeypatch.delenv("LOCALITY_WORKERS")
-    assert 1 <= export.worker_count(10) <= export.MAX_WORKERS
+    assert 1 <= worker_count(10) <= MAX_WORKERS
 
 
 SCRIPT = """
@@ -528,19 +531,19 @@ def test_write_xlsx_removes_what_a_workbook_cannot_hold_before_neutralising(tmp_
     import pandas as pd
 
     frame = pd.DataFrame({"a": ["\x01=cmd|' /C calc'!A0", "+84 912", "ok"], "b": [1.5, -2.0, 3.0]})
-    export.write_xlsx(tmp_path / "x.xlsx", {"s": frame})
+    workbook.write_xlsx(tmp_path / "x.xlsx", {"s": frame})
     ws = load_workbook(tmp_path / "x.xlsx")["s"]
     assert [(c.value, c.data_type) for c in ws["A"]] == [
         ("a", "s"), ("'=cmd|' /C calc'!A0", "s"), ("'+84 912", "s"), ("ok", "s")]
     assert [c.value for c in ws["B"]] == ["b", 1.5, -2, 3]  # numbers stay numbers, negative ones too
-    export.write_xlsx(tmp_path / "y.xlsx", {"s": frame})
+    workbook.write_xlsx(tmp_path / "y.xlsx", {"s": frame})
     assert (tmp_path / "x.xlsx").read_bytes() == (tmp_path / "y.xlsx").read_bytes()
 
 
 @pytest.mark.parametrize("stem", ["a/b", "x:y*z?", "[sheet]", "'quoted'", "a" * 40, "nguon-sources"])
 def test_sheet_names_are_valid_and_unique(stem):
     taken = {"nguon-sources"}
-    first, second = export._sheet_name(stem, taken), export._sheet_name(stem, taken)
+    first, second = workbook.sheet_name(stem, taken), workbook.sheet_name(stem, taken)
     for name in (first, second):
         assert 0 < len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name) and not name.startswith("'")
     assert first.lower() != second.lower() and "nguon-sources" not in (first, second)

@@ -12,7 +12,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import charts, export, paths, theme
+from helpers import charts, export, paths, theme, workbook
 from helpers.export import export_pack
 from tests import conftest
 from tests.conftest import build_world
@@ -419,10 +419,10 @@ def test_xlsx_cells_too_long_are_cut_with_a_marker_and_reported(tmp_path):
     cut = []
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no raw pandas or openpyxl warning
-        export.write_xlsx(tmp_path / "t.xlsx", {"s": pd.DataFrame({"note": ["ngắn", "x" * 40_000]})}, cut=cut)
+        workbook.write_xlsx(tmp_path / "t.xlsx", {"s": pd.DataFrame({"note": ["ngắn", "x" * 40_000]})}, cut=cut)
     assert cut == [("s", 3, "note", 40_000)]
     cell = load_workbook(tmp_path / "t.xlsx")["s"]["A3"].value
-    assert len(cell) == export.XLSX_CELL_MAX and cell.endswith(" … [cut: 40,000 characters in all, see the CSV]")
+    assert len(cell) == workbook.XLSX_CELL_MAX and cell.endswith(" … [cut: 40,000 characters in all, see the CSV]")
 
 
 def test_a_pack_with_a_cut_cell_says_so_in_its_index(make_data, tmp_path, monkeypatch):

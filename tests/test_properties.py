@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import check
-from helpers.export import neutralise, safe_stem
+from helpers.workbook import neutralise, safe_stem
 from helpers.io import read_table
 from helpers.numbers import NumberError, clean, format_number, parse_amount, parse_number
 from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES, METRICS, QUALIFIER_SYNONYMS

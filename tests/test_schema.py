@@ -48,6 +48,12 @@ def test_qualifier_synonyms_map_to_codes():
     assert set(schema.QUALIFIER_SYNONYMS.values()) <= set(schema.VOCABULARIES["qualifier"])
 
 
+def test_every_qualifier_has_its_words_once():
+    assert set(schema.QUALIFIER_WORDS) == set(schema.VOCABULARIES["qualifier"])
+    words = [w for vi, en in schema.QUALIFIER_WORDS.values() for w in vi + en] + list(schema.NOT_QUALIFIERS)
+    assert len(words) == len(set(words))
+
+
 def test_labels_in_both_languages():
     assert schema.label("qualifier", "nearly") == "Gần"
     assert schema.label("qualifier", "nearly", "en") == "Nearly (just under)"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import analysis, check, export, paths
+from helpers import analysis, check, export, paths, workbook
 from helpers.io import read_table
 from helpers.schema import ANNOTATIONS, ARTICLES, LOCALITIES
 from tests.conftest import csv_text, write_csv
@@ -185,7 +185,7 @@ def test_every_across_term_pair_gets_its_chart(folder, figures, pack):
     if "across_terms" not in rules:
         pytest.skip("data/pack.csv draws no across_terms chart")
     for metric, localities in export.across_term_pairs(figures, rules["across_terms"]["min_terms"]).items():
-        stem = export.safe_stem(export._stem("across-terms", metric))
+        stem = workbook.safe_stem(export._stem("across-terms", metric))
         assert (pack / f"{stem}.csv").is_file(), stem
         shown = pd.read_csv(pack / f"{stem}.csv", encoding="utf-8-sig")
         assert set(shown["locality_id"]) == set(localities), stem
@@ -199,7 +199,7 @@ def test_every_reorganisation_pair_gets_its_chart(folder, figures, pack):
     for r in analysis.reorganisations(figures).itertuples():
         if 1 + len(r.predecessor_ids) < rules["reorganisation"]["min_localities"]:
             continue
-        stem = export.safe_stem(export._stem("reorganisation", r.successor_id, r.metric_id))
+        stem = workbook.safe_stem(export._stem("reorganisation", r.successor_id, r.metric_id))
         assert (pack / f"{stem}.csv").is_file(), stem
         shown = pd.read_csv(pack / f"{stem}.csv", encoding="utf-8-sig")
         assert set(shown["locality_id"]) == {r.successor_id, *r.predecessor_ids}, stem

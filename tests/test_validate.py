@@ -246,6 +246,20 @@ def test_qualifier_accepts_vietnamese_words(make_data):
     assert df["qualifier"].tolist() == ["more_than"]
 
 
+def test_vuot_is_no_qualifier_anywhere(make_data):
+    """'vượt' (exceeds) relates a figure to a reference; it says nothing of how exact the number is. The schema,
+    the validator, the figure finder and the scaffold agree: typed as a qualifier it is refused with that fix."""
+    from helpers import schema
+    from helpers.scaffold import QUALIFIER_CODES
+
+    assert "vượt" not in schema.QUALIFIER_SYNONYMS and "vượt" in schema.NOT_QUALIFIERS
+    assert schema.PRINTED_QUALIFIERS["vượt"] == "" and "vượt" not in QUALIFIER_CODES
+    data, texts = make_data([fig(qualifier="vượt")])
+    [p] = [p for p in check(data, texts).problems if p.column == "qualifier"]
+    assert (p.code, p.value) == ("bad_vocabulary", "vượt")
+    assert p.fix.startswith("'vượt' (exceeds) says how the figure relates to something, not how exact it is")
+
+
 def test_conflict_found_across_period_spellings(make_data):
     rows = [fig(), fig(value="120", period_start="2021-01", period_end="2021-12")]
     data, texts = make_data(rows)
