@@ -312,15 +312,29 @@ def _variant_label(code: str, lang: str) -> str:
     return vi if lang == "vi" else en
 
 
+def _mapped(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
+    """fn(row) for each distinct combination of `columns`, spread back to every row (an object array):
+    the words are built once per distinct value, not once per row."""
+    codes = frame.groupby([frame[c] for c in columns], dropna=False, observed=True, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(frame))).groupby(codes, sort=True).first().to_numpy()
+    texts = np.array([fn(r) for r in frame[columns].iloc[first].itertuples()] + [None], dtype=object)[:-1]
+    return texts[codes]
+
+
 def _figures_text(sub, lang, *, extra=None) -> str:
-    items = []
-    for r in sub.itertuples():
-        number = words.figure(r.value, r.value_high, r.qualifier, lang)
-        text = f"{_place(r, lang)} {number} ({words.period(r.period_start, r.period_end, lang)})"
-        if extra is not None:
-            text += extra(r, lang)
-        items.append(text)
-    return _listing(items, lang)
+    """'Phường A ≈53 (2021); …' for the figures of `sub` in order; `extra` = (columns, fn(row, lang))
+    appends what one caveat adds (the flag, the term)."""
+    if sub.empty:
+        return _listing([], lang)
+    place = _mapped(sub, ["locality_name", "level"], lambda r: _place(r, lang))
+    number = _mapped(sub, ["value", "value_high", "qualifier"],
+                     lambda r: words.figure(r.value, r.value_high, r.qualifier, lang))
+    period = _mapped(sub, ["period_start", "period_end"], lambda r: words.period(r.period_start, r.period_end, lang))
+    text = place + " " + number + " (" + period + ")"
+    if extra is not None:
+        columns, fn = extra
+        text = text + _mapped(sub, columns, lambda r: fn(r, lang))
+    return _listing(text.tolist(), lang)
 
 
 def _qualified(rows, codes, code, vi, en):
@@ -359,7 +373,7 @@ def _cav_flagged(rows):
     sub = rows[rows["flag"].notna()]
     if sub.empty:
         return None
-    extra = lambda r, lang: f": {label('flag', str(r.flag), lang).lower()}"  # noqa: E731
+    extra = (["flag"], lambda r, lang: f": {label('flag', str(r.flag), lang).lower()}")
     return Caveat("flagged",
                   f"Số liệu bị gắn cờ, giữ nguyên như bản in: {_figures_text(sub, 'vi', extra=extra)}.",
                   f"Flagged figures, kept as printed: {_figures_text(sub, 'en', extra=extra)}.", _ids(sub))
@@ -381,7 +395,7 @@ def _cav_spans_terms(rows):
     sub = rows[rows["spans_terms"].astype(bool)]
     if sub.empty:
         return None
-    extra = lambda r, lang: f" → {label('term', str(r.term), lang)}" if pd.notna(r.term) else ""  # noqa: E731
+    extra = (["term"], lambda r, lang: f" → {label('term', str(r.term), lang)}" if pd.notna(r.term) else "")
     return Caveat("spans_terms",
                   "Thời kỳ vắt qua hai nhiệm kỳ, xếp vào nhiệm kỳ chứa điểm giữa: "
                   f"{_figures_text(sub, 'vi', extra=extra)}.",
@@ -441,21 +455,24 @@ def successors_of(r) -> list[tuple[str, str]]:
 
 def successors_text(succ: list[tuple[str, str]], names: dict[str, str], lang: str) -> str:
     """'Phường Long Biên (một phần) và Phường Bồ Đề (một phần)': where a unit went, in words."""
-    parts = []
+    parts, gazetteer = [], None
     for sid, share in succ:
-        name = names.get(sid) or _gazetteer_name(sid, lang)
+        name = names.get(sid)
+        if not name:  # read the gazetteer once, and only when a successor has no figure at hand
+            gazetteer = _gazetteer_names(lang) if gazetteer is None else gazetteer
+            name = gazetteer.get(sid, sid)
         if share == "part":
             name += " (một phần)" if lang == "vi" else " (part)"
         parts.append(name)
     return _join(parts, lang)
 
 
-def _gazetteer_name(locality_id: str, lang: str) -> str:
-    """A unit's display name from the default gazetteer when no figure of it is at hand (never a raw id
-    when the gazetteer has the unit)."""
+def _gazetteer_names(lang: str) -> dict[str, str]:
+    """Display names from the default gazetteer, for a unit with no figure at hand (never a raw id when
+    the gazetteer has the unit). It reads a file: call it once per text, not once per unit."""
     from .localities import gazetteer_names
 
-    return gazetteer_names(lang).get(locality_id, locality_id)
+    return gazetteer_names(lang)
 
 
 def _names_of(df: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -469,7 +486,10 @@ def _cav_merged_2025(rows):
         return None
     parts = {"vi": [], "en": []}
     names = {lang: _names_of(rows, lang) for lang in ("vi", "en")}
-    for r in sub.drop_duplicates("locality_id").itertuples():
+    units = sub.drop_duplicates("locality_id")
+    if any(sid not in names["vi"] for r in units.itertuples() for sid, _ in successors_of(r)):
+        names = {lang: {**_gazetteer_names(lang), **names[lang]} for lang in names}
+    for r in units.itertuples():
         succ = successors_of(r)
         for lang in ("vi", "en"):
             name, end = _place(r, lang), words.date(r.locality_valid_to, lang)
@@ -720,54 +740,50 @@ def rank(df: pd.DataFrame, metric: str, *, tier=None, term=None) -> pd.DataFrame
 
 # ---------------------------------------------------------------- targets against results
 
-def _close(a: float, b: float) -> bool:
-    return bool(np.isclose(a, b, rtol=1e-9, atol=1e-9))
+# Where the true value lies from the printed one (+1 above, -1 below), for a figure equal to its target.
+_SIDE = {"more_than": 1.0, "nearly": -1.0, "less_than": -1.0}
 
 
-def _status(achieved: float, target: float, qualifier, direction: str) -> str:
-    """exceeded / met / missed by the metric's direction; a strict qualifier decides a tie.
+def _statuses(achieved, target, qualifier, direction) -> np.ndarray:
+    """exceeded / met / missed by the metric's direction, for arrays; a strict qualifier decides a tie.
 
     'Hơn 100%' against 100 is exceeded (the true value is above it); 'gần 2%' of a
     lower-is-better rate against 2 is exceeded (just under); 'gần 100%' against 100 is missed.
     A neutral metric is read as higher-is-better, so only 'met' carries meaning.
     """
-    if pd.isna(achieved) or pd.isna(target):
-        return "no_result"
-    sign = -1.0 if direction == "lower" else 1.0
-    if _close(achieved, target):
-        # Where the true value lies from the printed one (+1 above, -1 below), counted in 'better' terms.
-        side = {"more_than": 1.0, "nearly": -1.0, "less_than": -1.0}.get(str(qualifier), 0.0) * sign
-        return "exceeded" if side > 0 else ("missed" if side < 0 else "met")
-    return "exceeded" if sign * (achieved - target) > 0 else "missed"
+    a, t = np.asarray(achieved, dtype=float), np.asarray(target, dtype=float)
+    sign = np.where(pd.Series(direction, dtype=object).to_numpy() == "lower", -1.0, 1.0)
+    side = pd.Series(qualifier, dtype=object).map(_SIDE).fillna(0.0).to_numpy(dtype=float) * sign
+    with np.errstate(invalid="ignore"):
+        out = np.where(sign * (a - t) > 0, "exceeded", "missed")
+        tie = np.where(side > 0, "exceeded", np.where(side < 0, "missed", "met"))
+        out = np.where(np.isclose(a, t, rtol=1e-9, atol=1e-9), tie, out)
+    return np.where(np.isnan(a) | np.isnan(t), "no_result", out).astype(object)
 
 
-def _pick_result(target: pd.Series, results: pd.DataFrame) -> pd.Series | None:
-    """The result a target is judged by: same period end first, else the latest one in its period."""
-    start, end = target["period_start"], target["period_end"]
-    cand = results[(results["locality_id"] == target["locality_id"]) & (results["metric_id"] == target["metric_id"])
-                   & (results["period_start"] <= end) & (results["period_end"] >= start)
-                   & _same(results["scope"], target["scope"]) & _same(results["basis"], target["basis"])]
-    if cand.empty:
-        return None
-    order = pd.DataFrame({
-        "same_end": cand["period_end"] == end, "same_start": cand["period_start"] == start,
-        "within": (cand["period_end"] <= end) & (cand["period_start"] >= start), "end": cand["period_end"],
-        "figure_id": cand["figure_id"].astype(str)}, index=cand.index)
-    best = order.sort_values(["same_end", "within", "end", "same_start", "figure_id"],
-                             ascending=[False, False, False, False, True], kind="stable").index[0]
-    return cand.loc[best]
+def _picked(targets: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """For each target (by position), the result it is judged by: same locality, metric, scope and basis, a
+    period that overlaps; same period end first, else the latest one in its period. One merge and one sort
+    over all targets at once; columns t (target position) and r (result position)."""
+    key = ["locality_id", "metric_id", "scope", "basis"]
+    left = _key_frame(targets, key).assign(t=np.arange(len(targets)), ts=targets["period_start"].to_numpy(),
+                                           te=targets["period_end"].to_numpy())
+    right = _key_frame(results, key).assign(r=np.arange(len(results)), rs=results["period_start"].to_numpy(),
+                                            re=results["period_end"].to_numpy(),
+                                            rid=results["figure_id"].astype(object).to_numpy())
+    pairs = left.merge(right, on=key)
+    pairs = pairs[(pairs["rs"] <= pairs["te"]) & (pairs["re"] >= pairs["ts"])]
+    pairs = pairs.assign(same_end=pairs["re"] == pairs["te"], same_start=pairs["rs"] == pairs["ts"],
+                         within=(pairs["re"] <= pairs["te"]) & (pairs["rs"] >= pairs["ts"]))
+    pairs = pairs.sort_values(["t", "same_end", "within", "re", "same_start", "rid", "r"],
+                              ascending=[True, False, False, False, False, True, True], kind="stable")
+    return pairs.drop_duplicates("t")[["t", "r"]]
 
 
 def _same(column: pd.Series, value) -> pd.Series:
     """Rows whose cell equals `value`, an empty cell matching an empty value (a scope or basis)."""
     cells = column.astype(object).where(column.notna(), "")
     return cells == ("" if value is None or pd.isna(value) else str(value))
-
-
-def _interim(target: pd.Series, result: pd.Series) -> bool:
-    """A result that ends before its target's period does, for anything but a flow (which compares per
-    year): a 2021–2025 growth target cannot be met or missed by 2023."""
-    return str(target["kind"]) != "flow" and result["period_end"] < target["period_end"]
 
 
 def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
@@ -781,29 +797,22 @@ def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
     df = _plain(df)
     if df.empty:
         return _empty_tvr()
-    cv = comparable(df)
-    targets = df[df["figure_type"].astype(object) == "target"].sort_values("figure_id")
-    results = df[df["figure_type"].astype(object) == "result"]
-    records, used_results, pairs = [], set(), []
-    for idx, t in targets.iterrows():
-        r = _pick_result(t, results)
-        achieved = cv.loc[r.name] if r is not None else np.nan
-        if r is not None:
-            used_results.add(r.name)
-            pairs.append((t, r))
-        record = _tvr_row(t, cv.loc[idx], t["qualifier"], achieved, None if r is None else r["qualifier"],
-                          str(t["direction"]), t["figure_id"], None if r is None else r["figure_id"], "target")
-        if r is not None and _interim(t, r):
-            record["status"] = "interim"
-        records.append(record)
-    implicit = results[~results.index.isin(used_results)]
+    kinds = df["figure_type"].astype(object)
+    targets = df[(kinds == "target").to_numpy()].sort_values("figure_id")
+    results = df[(kinds == "result").to_numpy()]
+    r_of = np.full(len(targets), -1)
+    pick = _picked(targets, results)
+    r_of[pick["t"].to_numpy()] = pick["r"].to_numpy()
+    judged = _judged(targets, results, r_of)
+    implicit = results[~np.isin(np.arange(len(results)), r_of)]
     kind = implicit["kind"].astype(object)
-    for idx, r in implicit[kind == "pct_of_plan"].iterrows():
-        records.append(_tvr_row(r, 100.0, "exact", cv.loc[idx], r["qualifier"], str(r["direction"]), None,
-                                r["figure_id"], "plan_100"))
-    for idx, r in implicit[(kind == "targets_met") & implicit["out_of"].notna()].iterrows():
-        records.append(_tvr_row(r, float(r["out_of"]), "exact", float(r["value"]), r["qualifier"], "higher", None,
-                                r["figure_id"], "targets_met"))
+    plan, met = implicit[(kind == "pct_of_plan").to_numpy()], implicit[((kind == "targets_met") & implicit["out_of"].notna()).to_numpy()]
+    columns = [judged,
+               _tvr_columns(plan, np.full(len(plan), 100.0), ["exact"] * len(plan), comparable(plan).to_numpy(),
+                            plan["qualifier"], plan["direction"], None, plan["figure_id"], "plan_100"),
+               _tvr_columns(met, met["out_of"].to_numpy(dtype=float), ["exact"] * len(met), met["value"].to_numpy(dtype=float),
+                            met["qualifier"], ["higher"] * len(met), None, met["figure_id"], "targets_met")]
+    records = [row for block in columns for row in zip(*(block[c] for c in TVR_COLUMNS))]
     if not records:
         return _empty_tvr()
     out = pd.DataFrame.from_records(records, columns=TVR_COLUMNS)
@@ -815,47 +824,89 @@ def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
     # Each row stays within one locality and one metric: levels, metrics and period lengths are only
     # compared within a row, so those codes are judged pair by pair.
     found = [c for c in found if c.code not in ("mixed_levels", "mixed_metrics", "mixed_period_lengths")]
-    periods = _pair_periods_caveat(pairs)
+    periods = _pair_periods_caveat(targets, results, r_of)
     out.attrs = {"caveats": found if periods is None else _replace_caveat(found, periods)}
     return out
 
 
-def _pair_periods_caveat(pairs) -> Caveat | None:
+def _take(frame: pd.DataFrame, column: str, pos: np.ndarray, missing=None) -> np.ndarray:
+    """frame[column] at positions `pos` (an object array), `missing` where pos is -1 (no row)."""
+    out = np.full(len(pos), missing, dtype=object)
+    ok = pos >= 0
+    out[ok] = frame[column].astype(object).to_numpy()[pos[ok]]
+    return out
+
+
+def _judged(targets: pd.DataFrame, results: pd.DataFrame, r_of: np.ndarray) -> dict:
+    """The columns of the annotated targets' rows; a result ending before a non-flow target's end is interim."""
+    has = r_of >= 0
+    achieved = np.full(len(targets), np.nan)
+    achieved[has] = comparable(results).to_numpy()[r_of[has]]
+    r_q = _take(results, "qualifier", r_of)
+    r_q[has] = [str(q) for q in r_q[has]]
+    block = _tvr_columns(targets, comparable(targets).to_numpy(), targets["qualifier"], achieved, r_q,
+                         targets["direction"], targets["figure_id"], _take(results, "figure_id", r_of), "target",
+                         raw_achieved_q=True)
+    ends = _take(results, "period_end", r_of, pd.NaT)
+    interim = has & (targets["kind"].astype(object).to_numpy() != "flow")
+    interim[interim] = pd.to_datetime(ends[interim]) < targets["period_end"].to_numpy()[interim]
+    block["status"] = np.where(interim, "interim", block["status"]).astype(object)
+    return block
+
+
+def _tvr_columns(rows, target, target_q, achieved, achieved_q, direction, target_id, result_id, basis, *,
+                 raw_achieved_q=False) -> dict:
+    """TVR_COLUMNS of a block of rows as arrays (target_id / result_id: a column, or None for none)."""
+    n = len(rows)
+    term = rows["term"].astype(object)
+    qual = pd.Series(achieved_q, dtype=object)
+    return {"locality_id": rows["locality_id"].astype(object).to_numpy(),
+            "locality_name": rows["locality_name"].astype(object).to_numpy(),
+            "metric_id": rows["metric_id"].astype(object).to_numpy(), "label_vi": rows["label_vi"].astype(object).to_numpy(),
+            "label_en": rows["label_en"].astype(object).to_numpy(),
+            "term": term.where(term.notna(), None).map(lambda x: x if x is None else str(x)).to_numpy(),
+            "target": np.asarray(target, dtype=float), "target_qualifier": pd.Series(target_q, dtype=object).map(str).to_numpy(),
+            "achieved": np.asarray(achieved, dtype=float),
+            "achieved_qualifier": qual.to_numpy() if raw_achieved_q else qual.map(str).to_numpy(),
+            "status": _statuses(achieved, target, qual.to_numpy(), pd.Series(direction, dtype=object).map(str).to_numpy()),
+            "target_figure_id": np.full(n, None, dtype=object) if target_id is None else np.asarray(target_id, dtype=object),
+            "result_figure_id": np.full(n, None, dtype=object) if result_id is None else np.asarray(result_id, dtype=object),
+            "basis": np.full(n, basis, dtype=object)}
+
+
+def _pair_periods_caveat(targets: pd.DataFrame, results: pd.DataFrame, r_of: np.ndarray) -> Caveat | None:
     """mixed_period_lengths for targets judged by a result of another period (e.g. half the term)."""
-    parts, ids = {"vi": [], "en": []}, []
-    for t, r in pairs:
-        if t["period_start"] == r["period_start"] and t["period_end"] == r["period_end"]:
-            continue
-        flow = str(t["kind"]) == "flow"
-        for lang in ("vi", "en"):
-            place, metric = display_name(str(t["locality_name"]), str(t["level"]), lang), _metric_label(t, lang)
-            tp = words.period(t["period_start"], t["period_end"], lang)
-            rp = words.period(r["period_start"], r["period_end"], lang)
-            interim = _interim(t, r)
-            if lang == "vi":
-                how = ("so sánh bình quân mỗi năm" if flow else
-                       "kết quả giữa kỳ, chưa đánh giá đạt hay không" if interim else "so sánh như in")
-                parts[lang].append(f"{place}, {metric}: chỉ tiêu {tp}, kết quả {rp} ({how})")
-            else:
-                how = ("compared per year" if flow else
-                       "an interim result, not judged met or missed" if interim else "compared as printed")
-                parts[lang].append(f"{place}, {metric}: target {tp}, result {rp} ({how})")
-        ids += [str(t["figure_id"]), str(r["figure_id"])]
-    if not ids:
+    has = r_of >= 0
+    t, r = targets[has], results.iloc[r_of[has]]
+    other = ((t["period_start"].to_numpy() != r["period_start"].to_numpy())
+             | (t["period_end"].to_numpy() != r["period_end"].to_numpy()))
+    if not other.any():
         return None
+    t, r = t[other], r[other]
+    pairs = pd.DataFrame({"locality_name": t["locality_name"].to_numpy(), "level": t["level"].to_numpy(),
+                          "label_vi": t["label_vi"].to_numpy(), "label_en": t["label_en"].to_numpy(),
+                          "ts": t["period_start"].to_numpy(), "te": t["period_end"].to_numpy(),
+                          "rs": r["period_start"].to_numpy(), "re": r["period_end"].to_numpy(),
+                          "flow": t["kind"].astype(object).to_numpy() == "flow"})
+    pairs["interim"] = ~pairs["flow"] & (pairs["re"] < pairs["te"])
+    parts = {lang: _mapped(pairs, list(pairs.columns), lambda p, lang=lang: _pair_text(p, lang)).tolist()
+             for lang in ("vi", "en")}
+    ids = [str(x) for pair in zip(t["figure_id"], r["figure_id"]) for x in pair]
     return Caveat("mixed_period_lengths",
                   f"Chỉ tiêu được đối chiếu với kết quả của thời kỳ khác: {_listing(parts['vi'], 'vi')}.",
                   f"Targets judged by a result for another period: {_listing(parts['en'], 'en')}.", tuple(ids))
 
 
-def _tvr_row(row, target, target_q, achieved, achieved_q, direction, target_id, result_id, basis) -> dict:
-    return {"locality_id": row["locality_id"], "locality_name": row["locality_name"], "metric_id": row["metric_id"],
-            "label_vi": row["label_vi"], "label_en": row["label_en"],
-            "term": None if pd.isna(row["term"]) else str(row["term"]),
-            "target": float(target), "target_qualifier": None if target_q is None else str(target_q),
-            "achieved": float(achieved), "achieved_qualifier": None if achieved_q is None else str(achieved_q),
-            "status": _status(achieved, target, achieved_q, direction),
-            "target_figure_id": target_id, "result_figure_id": result_id, "basis": basis}
+def _pair_text(p, lang: str) -> str:
+    place, metric = display_name(str(p.locality_name), str(p.level), lang), _metric_label(p, lang)
+    tp, rp = words.period(p.ts, p.te, lang), words.period(p.rs, p.re, lang)
+    if lang == "vi":
+        how = ("so sánh bình quân mỗi năm" if p.flow else
+               "kết quả giữa kỳ, chưa đánh giá đạt hay không" if p.interim else "so sánh như in")
+        return f"{place}, {metric}: chỉ tiêu {tp}, kết quả {rp} ({how})"
+    how = ("compared per year" if p.flow else
+           "an interim result, not judged met or missed" if p.interim else "compared as printed")
+    return f"{place}, {metric}: target {tp}, result {rp} ({how})"
 
 
 def _empty_tvr() -> pd.DataFrame:
