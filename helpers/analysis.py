@@ -536,10 +536,13 @@ def _replace_caveat(found: list[Caveat], new: Caveat) -> list[Caveat]:
 
 # ---------------------------------------------------------------- one metric across terms
 
-def _single(values: pd.Series):
-    """The one value all rows share, 'mixed' when they differ, None when all are missing."""
-    seen = list(dict.fromkeys(None if pd.isna(v) else str(v) for v in values.astype(object)))
-    return seen[0] if len(seen) == 1 else "mixed"
+def _singles(values: pd.Series, codes: np.ndarray, order: np.ndarray, cuts: np.ndarray) -> list:
+    """Per cell (rows ordered by cell code), the one value all its rows share, 'mixed' when they differ,
+    None when all are missing."""
+    text = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)[order]
+    first = text[np.concatenate([[0], cuts]).astype(int)]
+    distinct = pd.Series(text, dtype=object).groupby(codes).nunique(dropna=False).to_numpy()
+    return [("mixed" if n > 1 else (None if f is None else str(f))) for f, n in zip(first, distinct)]
 
 
 def _empty_view() -> pd.DataFrame:
@@ -567,8 +570,13 @@ def _view_of(rows: pd.DataFrame) -> pd.DataFrame:
     grouped = work.groupby(["locality_id", "term"], observed=True, sort=True)
     out = grouped.agg(
         locality_name=("locality_name", "first"), value=("_v", "median"), low=("_lo", "min"), high=("_hi", "max"),
-        n_figures=("figure_id", "size"), figure_ids=("figure_id", tuple), qualifier=("qualifier", _single),
-        reference=("reference", _single)).reset_index()
+        n_figures=("figure_id", "size")).reset_index()
+    codes = grouped.ngroup().to_numpy()
+    order = np.argsort(codes, kind="stable")  # each cell's figures together, in period order
+    cuts = np.cumsum(np.bincount(codes, minlength=len(out)))[:-1]
+    out["figure_ids"] = [tuple(ids) for ids in np.split(work["figure_id"].to_numpy(dtype=object)[order], cuts)]
+    for column in ("qualifier", "reference"):
+        out[column] = _singles(work[column], codes[order], order, cuts)
     first = work.drop_duplicates("locality_id").set_index("locality_id")
     out["level"] = out["locality_id"].map(first["level"].astype(object)).astype(rows["level"].dtype)
     out["tier"] = out["locality_id"].map(first["tier"].astype(object)).astype(rows["tier"].dtype)
@@ -639,16 +647,11 @@ def compare_terms(df: pd.DataFrame, metric: str, locality: str) -> pd.DataFrame:
     view.insert(1, "through", np.where(view["locality_id"] == locality, "", view["locality_id"]).astype(object))
     view = view.assign(_other=view["through"] != "").sort_values(["term", "_other", "locality_id"], kind="stable")
     view = view.drop(columns="_other").reset_index(drop=True)
-    previous = []
-    for _, r in view.iterrows():
-        earlier = view[view["term"] < r["term"]]
-        if earlier.empty:
-            previous.append(np.nan)
-            continue
-        last = earlier[earlier["term"] == earlier["term"].max()]
-        own = last[last["through"] == ""]
-        previous.append((own if not own.empty else last)["value"].iloc[0])
-    prev = pd.Series(previous, index=view.index, dtype=float)
+    # Each term's first row is the locality's own where it has one (sorted so): it is the term's value,
+    # and the change is taken from the value of the previous term present.
+    heads = view.drop_duplicates("term")
+    prior = pd.Series(heads["value"].to_numpy(dtype=float), index=heads["term"].astype(str)).shift(1)
+    prev = pd.Series(view["term"].astype(str).map(prior).to_numpy(dtype=float), index=view.index, dtype=float)
     view["change"] = view["value"] - prev
     view["change_pct"] = view["change"] / prev.abs().where(prev != 0) * 100
     used = _rows_of(rows, view)
