@@ -141,7 +141,7 @@ def _metric_label(r, lang: str) -> str:
 
 
 def _ids(rows: pd.DataFrame) -> tuple[str, ...]:
-    return tuple(str(f) for f in rows["figure_id"])
+    return tuple(rows["figure_id"].astype(object).map(str).tolist())
 
 
 def _filled(series: pd.Series) -> pd.Series:
@@ -192,12 +192,12 @@ def _cav_mixed_levels(rows):
     if len(tiers) < 2:
         return None
 
+    units = rows[["tier", "locality_id", "locality_name", "level"]].drop_duplicates(["tier", "locality_id"])
+    tier_of = units["tier"].astype(object).to_numpy()
+
     def say(lang):
-        parts = []
-        for t in tiers:
-            sub = rows[rows["tier"].astype(object) == t].drop_duplicates("locality_id")
-            parts.append(f"{label('tier', t, lang)} ({', '.join(_place(r, lang) for r in sub.itertuples())})")
-        return "; ".join(parts)
+        names = _mapped(units, ["locality_name", "level"], lambda r: _place(r, lang))
+        return "; ".join(f"{label('tier', t, lang)} ({', '.join(names[tier_of == t])})" for t in tiers)
 
     return Caveat("mixed_levels",
                   f"Đặt cạnh nhau đơn vị thuộc các cấp khác nhau: {say('vi')}. Quy mô khác nhau nên số tuyệt đối "
