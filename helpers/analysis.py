@@ -221,10 +221,13 @@ def _cav_mixed_period_lengths(rows):
     if hit.empty:
         return None
     parts = {(flow, lang): [] for flow in (True, False) for lang in ("vi", "en")}
-    for (_, flow), g in hit.groupby([hit["metric_id"].astype(str), is_flow[hit.index]], sort=True):
-        first = g.iloc[0]
+    work = pd.DataFrame({"m": hit["metric_id"].astype(str).to_numpy(), "f": is_flow.to_numpy()[(lengths > 1).to_numpy()],
+                         "months": hit["period_months"].round(2).to_numpy(),
+                         "vi": hit["label_vi"].astype(object).to_numpy(), "en": hit["label_en"].astype(object).to_numpy()})
+    labels = work.drop_duplicates(["m", "f"]).set_index(["m", "f"])  # each metric's words from its first row
+    for (m, flow), months in work.groupby(["m", "f"], sort=True)["months"]:
         for lang in ("vi", "en"):
-            parts[bool(flow), lang].append(f"{_metric_label(first, lang)}: {_months(g['period_months'].round(2), lang)}")
+            parts[bool(flow), lang].append(f"{labels.at[(m, flow), lang]}: {_months(months, lang)}")
     vi, en = [], []
     if parts[True, "vi"]:
         vi.append(f"Kỳ số liệu dài ngắn khác nhau ({'; '.join(parts[True, 'vi'])}): số cộng dồn được quy về "
