@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.calls                        # sizes 1000,3000,10000 (or: make bench-calls)
     .venv/bin/python -m benchmarks.calls --sizes 1000 --out /tmp/calls.md --json /tmp/calls.json
+    .venv/bin/python -m benchmarks.calls --profile /tmp/c3000/data   # cProfile of each analysis call
 
 For the shipped data (data/) and for each synthetic corpus (benchmarks/generate.py, in a temporary folder),
 the table is loaded as notebooks 02 and 03 load it (`load(data_dir)`, cache on, the cache in the work folder),
@@ -214,6 +215,26 @@ def goals(results: dict) -> list[str]:
     return out
 
 
+def profile(data_dir: str, top: int = 12) -> None:
+    """cProfile of each analysis call on one data folder (`--profile DATA_DIR`): where the time goes."""
+    import cProfile
+    import pstats
+
+    from helpers import load
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        df = load(data_dir, cache=False)
+        print(f"{len(df):,} figures; floor {_cell(timed(lambda: floor(df)))}")
+        for label, kind, fn in calls(df):
+            if kind != "analysis":
+                continue
+            print(f"\n{label}: {_cell(timed(fn))}")
+            prof = cProfile.Profile()
+            prof.runcall(fn)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(top)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1000,3000,10000", help="articles per corpus, comma-separated (50 figures each)")
@@ -222,7 +243,11 @@ def main(argv=None) -> int:
     p.add_argument("--work", help="folder for the corpora and the cache (default: a temporary folder, removed)")
     p.add_argument("--keep", action="store_true", help="keep the generated corpora")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--profile", metavar="DATA_DIR", help="only profile each analysis call on this data folder")
     args = p.parse_args(argv)
+    if args.profile:
+        profile(args.profile)
+        return 0
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
 
     def log(msg):
