@@ -48,3 +48,8 @@ bench: $(STAMP)
 .PHONY: eval-scaffold
 eval-scaffold: $(STAMP)
 	$(BIN)/python -m benchmarks.scaffold_eval
+
+## The notebooks' analysis and chart calls at 1,000 to 10,000 articles beside a pandas group-by floor; results in benchmarks/README.md.
+.PHONY: bench-calls
+bench-calls: $(STAMP)
+	$(BIN)/python -m benchmarks.calls

@@ -148,6 +148,7 @@ def amount(metric: dict, rng: random.Random) -> tuple[str, str, str, str]:
             return t, "", "%", f"{t}%"
         if kind == "change":
             t = comma(rng.uniform(-2, 12), 1)
+            t = "0" if t == "-0" else t  # -0,04 rounds to '-0', which the loader refuses (minus zero)
             return t, "", "%", f"{t}%"
         t = comma(rng.uniform(85, 180), rng.choice((0, 1)))
         return t, "", "%", f"{t}%"

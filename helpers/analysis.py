@@ -57,6 +57,12 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, (list, tuple, set, frozenset, pd.Index, pd.Series, np.ndarray)) else [value]
 
 
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """The same table without `attrs`: pandas deep-copies attrs (the load's problems) on every operation,
+    which cost more than the work itself at national size. A view, not a copy (O(columns))."""
+    return pd.DataFrame(df, copy=False) if df is not None and df.attrs else df
+
+
 def _term_code(term: str) -> str:
     """'2020-2025' (ASCII hyphen, as people type it) -> '2020–2025' (the en dash of TERMS)."""
     return str(term).replace("-", "–")
@@ -67,19 +73,21 @@ def select(df: pd.DataFrame, *, metric=None, locality=None, level=None, tier=Non
     """The figures matching every filter (a value or a list; None = all), as a copy.
 
     Results only by default, because a target is a promise, not an achievement; pass
-    figure_type=None for both.
+    figure_type=None for both. The selection carries no `attrs`: the load's problems describe the
+    whole folder, and pandas would deep-copy them on every later operation on the selection.
     """
+    df = _plain(df)
     filters = {"metric_id": metric, "locality_id": locality, "level": level, "tier": tier, "term": term,
                "figure_type": figure_type, "category": category}
-    mask = pd.Series(True, index=df.index)
+    mask = np.ones(len(df), dtype=bool)
     for column, wanted in filters.items():
         if wanted is None:
             continue
         values = _as_list(wanted)
         if column == "term":
             values = [_term_code(v) for v in values]
-        mask &= df[column].astype(object).isin(values).to_numpy()
-    return df[mask.to_numpy()].copy()
+        mask &= df[column].isin(values).to_numpy(dtype=bool, na_value=False)
+    return df[mask].copy()
 
 
 def comparable(df: pd.DataFrame) -> pd.Series:
@@ -133,7 +141,7 @@ def _metric_label(r, lang: str) -> str:
 
 
 def _ids(rows: pd.DataFrame) -> tuple[str, ...]:
-    return tuple(str(f) for f in rows["figure_id"])
+    return tuple(rows["figure_id"].astype(object).map(str).tolist())
 
 
 def _filled(series: pd.Series) -> pd.Series:
@@ -162,6 +170,7 @@ def caveats(df: pd.DataFrame) -> list[Caveat]:
 
     Codes come in the order of CAVEAT_CODES; a code appears only when some row triggers it.
     """
+    df = _plain(df)
     if df is None or df.empty:
         return []
     rows = df[[c for c in CAVEAT_COLUMNS if c in df.columns]]
@@ -183,12 +192,12 @@ def _cav_mixed_levels(rows):
     if len(tiers) < 2:
         return None
 
+    units = rows[["tier", "locality_id", "locality_name", "level"]].drop_duplicates(["tier", "locality_id"])
+    tier_of = units["tier"].astype(object).to_numpy()
+
     def say(lang):
-        parts = []
-        for t in tiers:
-            sub = rows[rows["tier"].astype(object) == t].drop_duplicates("locality_id")
-            parts.append(f"{label('tier', t, lang)} ({', '.join(_place(r, lang) for r in sub.itertuples())})")
-        return "; ".join(parts)
+        names = _mapped(units, ["locality_name", "level"], lambda r: _place(r, lang))
+        return "; ".join(f"{label('tier', t, lang)} ({', '.join(names[tier_of == t])})" for t in tiers)
 
     return Caveat("mixed_levels",
                   f"Đặt cạnh nhau đơn vị thuộc các cấp khác nhau: {say('vi')}. Quy mô khác nhau nên số tuyệt đối "
@@ -212,10 +221,13 @@ def _cav_mixed_period_lengths(rows):
     if hit.empty:
         return None
     parts = {(flow, lang): [] for flow in (True, False) for lang in ("vi", "en")}
-    for (_, flow), g in hit.groupby([hit["metric_id"].astype(str), is_flow[hit.index]], sort=True):
-        first = g.iloc[0]
+    work = pd.DataFrame({"m": hit["metric_id"].astype(str).to_numpy(), "f": is_flow.to_numpy()[(lengths > 1).to_numpy()],
+                         "months": hit["period_months"].round(2).to_numpy(),
+                         "vi": hit["label_vi"].astype(object).to_numpy(), "en": hit["label_en"].astype(object).to_numpy()})
+    labels = work.drop_duplicates(["m", "f"]).set_index(["m", "f"])  # each metric's words from its first row
+    for (m, flow), months in work.groupby(["m", "f"], sort=True)["months"]:
         for lang in ("vi", "en"):
-            parts[bool(flow), lang].append(f"{_metric_label(first, lang)}: {_months(g['period_months'].round(2), lang)}")
+            parts[bool(flow), lang].append(f"{labels.at[(m, flow), lang]}: {_months(months, lang)}")
     vi, en = [], []
     if parts[True, "vi"]:
         vi.append(f"Kỳ số liệu dài ngắn khác nhau ({'; '.join(parts[True, 'vi'])}): số cộng dồn được quy về "
@@ -303,15 +315,29 @@ def _variant_label(code: str, lang: str) -> str:
     return vi if lang == "vi" else en
 
 
+def _mapped(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
+    """fn(row) for each distinct combination of `columns`, spread back to every row (an object array):
+    the words are built once per distinct value, not once per row."""
+    codes = frame.groupby([frame[c] for c in columns], dropna=False, observed=True, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(frame))).groupby(codes, sort=True).first().to_numpy()
+    texts = np.array([fn(r) for r in frame[columns].iloc[first].itertuples()] + [None], dtype=object)[:-1]
+    return texts[codes]
+
+
 def _figures_text(sub, lang, *, extra=None) -> str:
-    items = []
-    for r in sub.itertuples():
-        number = words.figure(r.value, r.value_high, r.qualifier, lang)
-        text = f"{_place(r, lang)} {number} ({words.period(r.period_start, r.period_end, lang)})"
-        if extra is not None:
-            text += extra(r, lang)
-        items.append(text)
-    return _listing(items, lang)
+    """'Phường A ≈53 (2021); …' for the figures of `sub` in order; `extra` = (columns, fn(row, lang))
+    appends what one caveat adds (the flag, the term)."""
+    if sub.empty:
+        return _listing([], lang)
+    place = _mapped(sub, ["locality_name", "level"], lambda r: _place(r, lang))
+    number = _mapped(sub, ["value", "value_high", "qualifier"],
+                     lambda r: words.figure(r.value, r.value_high, r.qualifier, lang))
+    period = _mapped(sub, ["period_start", "period_end"], lambda r: words.period(r.period_start, r.period_end, lang))
+    text = place + " " + number + " (" + period + ")"
+    if extra is not None:
+        columns, fn = extra
+        text = text + _mapped(sub, columns, lambda r: fn(r, lang))
+    return _listing(text.tolist(), lang)
 
 
 def _qualified(rows, codes, code, vi, en):
@@ -350,7 +376,7 @@ def _cav_flagged(rows):
     sub = rows[rows["flag"].notna()]
     if sub.empty:
         return None
-    extra = lambda r, lang: f": {label('flag', str(r.flag), lang).lower()}"  # noqa: E731
+    extra = (["flag"], lambda r, lang: f": {label('flag', str(r.flag), lang).lower()}")
     return Caveat("flagged",
                   f"Số liệu bị gắn cờ, giữ nguyên như bản in: {_figures_text(sub, 'vi', extra=extra)}.",
                   f"Flagged figures, kept as printed: {_figures_text(sub, 'en', extra=extra)}.", _ids(sub))
@@ -372,7 +398,7 @@ def _cav_spans_terms(rows):
     sub = rows[rows["spans_terms"].astype(bool)]
     if sub.empty:
         return None
-    extra = lambda r, lang: f" → {label('term', str(r.term), lang)}" if pd.notna(r.term) else ""  # noqa: E731
+    extra = (["term"], lambda r, lang: f" → {label('term', str(r.term), lang)}" if pd.notna(r.term) else "")
     return Caveat("spans_terms",
                   "Thời kỳ vắt qua hai nhiệm kỳ, xếp vào nhiệm kỳ chứa điểm giữa: "
                   f"{_figures_text(sub, 'vi', extra=extra)}.",
@@ -432,21 +458,24 @@ def successors_of(r) -> list[tuple[str, str]]:
 
 def successors_text(succ: list[tuple[str, str]], names: dict[str, str], lang: str) -> str:
     """'Phường Long Biên (một phần) và Phường Bồ Đề (một phần)': where a unit went, in words."""
-    parts = []
+    parts, gazetteer = [], None
     for sid, share in succ:
-        name = names.get(sid) or _gazetteer_name(sid, lang)
+        name = names.get(sid)
+        if not name:  # read the gazetteer once, and only when a successor has no figure at hand
+            gazetteer = _gazetteer_names(lang) if gazetteer is None else gazetteer
+            name = gazetteer.get(sid, sid)
         if share == "part":
             name += " (một phần)" if lang == "vi" else " (part)"
         parts.append(name)
     return _join(parts, lang)
 
 
-def _gazetteer_name(locality_id: str, lang: str) -> str:
-    """A unit's display name from the default gazetteer when no figure of it is at hand (never a raw id
-    when the gazetteer has the unit)."""
+def _gazetteer_names(lang: str) -> dict[str, str]:
+    """Display names from the default gazetteer, for a unit with no figure at hand (never a raw id when
+    the gazetteer has the unit). It reads a file: call it once per text, not once per unit."""
     from .localities import gazetteer_names
 
-    return gazetteer_names(lang).get(locality_id, locality_id)
+    return gazetteer_names(lang)
 
 
 def _names_of(df: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -460,7 +489,10 @@ def _cav_merged_2025(rows):
         return None
     parts = {"vi": [], "en": []}
     names = {lang: _names_of(rows, lang) for lang in ("vi", "en")}
-    for r in sub.drop_duplicates("locality_id").itertuples():
+    units = sub.drop_duplicates("locality_id")
+    if any(sid not in names["vi"] for r in units.itertuples() for sid, _ in successors_of(r)):
+        names = {lang: {**_gazetteer_names(lang), **names[lang]} for lang in names}
+    for r in units.itertuples():
         succ = successors_of(r)
         for lang in ("vi", "en"):
             name, end = _place(r, lang), words.date(r.locality_valid_to, lang)
@@ -507,10 +539,13 @@ def _replace_caveat(found: list[Caveat], new: Caveat) -> list[Caveat]:
 
 # ---------------------------------------------------------------- one metric across terms
 
-def _single(values: pd.Series):
-    """The one value all rows share, 'mixed' when they differ, None when all are missing."""
-    seen = list(dict.fromkeys(None if pd.isna(v) else str(v) for v in values.astype(object)))
-    return seen[0] if len(seen) == 1 else "mixed"
+def _singles(values: pd.Series, codes: np.ndarray, order: np.ndarray, cuts: np.ndarray) -> list:
+    """Per cell (rows ordered by cell code), the one value all its rows share, 'mixed' when they differ,
+    None when all are missing."""
+    text = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)[order]
+    first = text[np.concatenate([[0], cuts]).astype(int)]
+    distinct = pd.Series(text, dtype=object).groupby(codes).nunique(dropna=False).to_numpy()
+    return [("mixed" if n > 1 else (None if f is None else str(f))) for f, n in zip(first, distinct)]
 
 
 def _empty_view() -> pd.DataFrame:
@@ -538,8 +573,13 @@ def _view_of(rows: pd.DataFrame) -> pd.DataFrame:
     grouped = work.groupby(["locality_id", "term"], observed=True, sort=True)
     out = grouped.agg(
         locality_name=("locality_name", "first"), value=("_v", "median"), low=("_lo", "min"), high=("_hi", "max"),
-        n_figures=("figure_id", "size"), figure_ids=("figure_id", tuple), qualifier=("qualifier", _single),
-        reference=("reference", _single)).reset_index()
+        n_figures=("figure_id", "size")).reset_index()
+    codes = grouped.ngroup().to_numpy()
+    order = np.argsort(codes, kind="stable")  # each cell's figures together, in period order
+    cuts = np.cumsum(np.bincount(codes, minlength=len(out)))[:-1]
+    out["figure_ids"] = [tuple(ids) for ids in np.split(work["figure_id"].to_numpy(dtype=object)[order], cuts)]
+    for column in ("qualifier", "reference"):
+        out[column] = _singles(work[column], codes[order], order, cuts)
     first = work.drop_duplicates("locality_id").set_index("locality_id")
     out["level"] = out["locality_id"].map(first["level"].astype(object)).astype(rows["level"].dtype)
     out["tier"] = out["locality_id"].map(first["tier"].astype(object)).astype(rows["tier"].dtype)
@@ -560,6 +600,7 @@ def term_view(df: pd.DataFrame, metric: str, *, figure_type="result") -> pd.Data
     Flows are per year, so a term and half a term fall in one comparable column. Figures whose
     period lies outside every term are left out (they have no term to sit in).
     """
+    df = _plain(df)
     rows = select(df, metric=metric, figure_type=figure_type)
     view = _view_of(rows)
     view.attrs = {"caveats": caveats(_rows_of(rows, view))}
@@ -579,6 +620,7 @@ def reorganisations(df: pd.DataFrame, figure_type: str = "result") -> pd.DataFra
     """Every successor and its predecessors that both have figures of one indicator: the pairs a briefing
     puts side by side across the 2025 reorganisation. Columns: successor_id, metric_id, predecessor_ids
     (a tuple), shares (a tuple of whole/part, same order)."""
+    df = _plain(df)
     rows = df[df["figure_type"].astype(object) == figure_type] if figure_type else df
     have = rows.groupby("metric_id", observed=True)["locality_id"].agg(lambda s: set(s.astype(str)))
     units = rows.drop_duplicates("locality_id")
@@ -601,22 +643,18 @@ def compare_terms(df: pd.DataFrame, metric: str, locality: str) -> pd.DataFrame:
     When two units share a term, the change is taken from the locality's own row where it has one.
     change_pct is the change as a per cent of the previous value's size (NaN when that is 0 or missing).
     """
+    df = _plain(df)
     after, before = _related(df, locality)
     rows = select(df, metric=metric, locality=[locality] + after + before)
     view = _view_of(rows)
     view.insert(1, "through", np.where(view["locality_id"] == locality, "", view["locality_id"]).astype(object))
     view = view.assign(_other=view["through"] != "").sort_values(["term", "_other", "locality_id"], kind="stable")
     view = view.drop(columns="_other").reset_index(drop=True)
-    previous = []
-    for _, r in view.iterrows():
-        earlier = view[view["term"] < r["term"]]
-        if earlier.empty:
-            previous.append(np.nan)
-            continue
-        last = earlier[earlier["term"] == earlier["term"].max()]
-        own = last[last["through"] == ""]
-        previous.append((own if not own.empty else last)["value"].iloc[0])
-    prev = pd.Series(previous, index=view.index, dtype=float)
+    # Each term's first row is the locality's own where it has one (sorted so): it is the term's value,
+    # and the change is taken from the value of the previous term present.
+    heads = view.drop_duplicates("term")
+    prior = pd.Series(heads["value"].to_numpy(dtype=float), index=heads["term"].astype(str)).shift(1)
+    prev = pd.Series(view["term"].astype(str).map(prior).to_numpy(dtype=float), index=view.index, dtype=float)
     view["change"] = view["value"] - prev
     view["change_pct"] = view["change"] / prev.abs().where(prev != 0) * 100
     used = _rows_of(rows, view)
@@ -662,6 +700,7 @@ def compare_reorganisation(df: pd.DataFrame, successor: str, metric: str, *, fig
     """A unit formed in the 2025 reorganisation beside its predecessors, on one indicator: their figures
     (successor first), with a merged_2025 caveat that names the merge in words. The units differ in size,
     so nothing is added up or derived."""
+    df = _plain(df)
     _, before = _related(df, successor)
     rows = select(df, metric=metric, locality=[successor] + before, figure_type=figure_type)
     order = {lid: i for i, lid in enumerate([successor] + before)}
@@ -685,6 +724,7 @@ def rank(df: pd.DataFrame, metric: str, *, tier=None, term=None) -> pd.DataFrame
     Ties share the better rank. A neutral metric (members in total, recruits) is ranked by
     size, and a `neutral_direction` caveat says that a higher rank is not better.
     """
+    df = _plain(df)
     rows = select(df, metric=metric, tier=tier, term=term)
     view = _view_of(rows)
     direction = str(rows["direction"].iloc[0]) if not rows.empty else "higher"
@@ -706,54 +746,50 @@ def rank(df: pd.DataFrame, metric: str, *, tier=None, term=None) -> pd.DataFrame
 
 # ---------------------------------------------------------------- targets against results
 
-def _close(a: float, b: float) -> bool:
-    return bool(np.isclose(a, b, rtol=1e-9, atol=1e-9))
+# Where the true value lies from the printed one (+1 above, -1 below), for a figure equal to its target.
+_SIDE = {"more_than": 1.0, "nearly": -1.0, "less_than": -1.0}
 
 
-def _status(achieved: float, target: float, qualifier, direction: str) -> str:
-    """exceeded / met / missed by the metric's direction; a strict qualifier decides a tie.
+def _statuses(achieved, target, qualifier, direction) -> np.ndarray:
+    """exceeded / met / missed by the metric's direction, for arrays; a strict qualifier decides a tie.
 
     'Hơn 100%' against 100 is exceeded (the true value is above it); 'gần 2%' of a
     lower-is-better rate against 2 is exceeded (just under); 'gần 100%' against 100 is missed.
     A neutral metric is read as higher-is-better, so only 'met' carries meaning.
     """
-    if pd.isna(achieved) or pd.isna(target):
-        return "no_result"
-    sign = -1.0 if direction == "lower" else 1.0
-    if _close(achieved, target):
-        # Where the true value lies from the printed one (+1 above, -1 below), counted in 'better' terms.
-        side = {"more_than": 1.0, "nearly": -1.0, "less_than": -1.0}.get(str(qualifier), 0.0) * sign
-        return "exceeded" if side > 0 else ("missed" if side < 0 else "met")
-    return "exceeded" if sign * (achieved - target) > 0 else "missed"
+    a, t = np.asarray(achieved, dtype=float), np.asarray(target, dtype=float)
+    sign = np.where(pd.Series(direction, dtype=object).to_numpy() == "lower", -1.0, 1.0)
+    side = pd.Series(qualifier, dtype=object).map(_SIDE).fillna(0.0).to_numpy(dtype=float) * sign
+    with np.errstate(invalid="ignore"):
+        out = np.where(sign * (a - t) > 0, "exceeded", "missed")
+        tie = np.where(side > 0, "exceeded", np.where(side < 0, "missed", "met"))
+        out = np.where(np.isclose(a, t, rtol=1e-9, atol=1e-9), tie, out)
+    return np.where(np.isnan(a) | np.isnan(t), "no_result", out).astype(object)
 
 
-def _pick_result(target: pd.Series, results: pd.DataFrame) -> pd.Series | None:
-    """The result a target is judged by: same period end first, else the latest one in its period."""
-    start, end = target["period_start"], target["period_end"]
-    cand = results[(results["locality_id"] == target["locality_id"]) & (results["metric_id"] == target["metric_id"])
-                   & (results["period_start"] <= end) & (results["period_end"] >= start)
-                   & _same(results["scope"], target["scope"]) & _same(results["basis"], target["basis"])]
-    if cand.empty:
-        return None
-    order = pd.DataFrame({
-        "same_end": cand["period_end"] == end, "same_start": cand["period_start"] == start,
-        "within": (cand["period_end"] <= end) & (cand["period_start"] >= start), "end": cand["period_end"],
-        "figure_id": cand["figure_id"].astype(str)}, index=cand.index)
-    best = order.sort_values(["same_end", "within", "end", "same_start", "figure_id"],
-                             ascending=[False, False, False, False, True], kind="stable").index[0]
-    return cand.loc[best]
+def _picked(targets: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """For each target (by position), the result it is judged by: same locality, metric, scope and basis, a
+    period that overlaps; same period end first, else the latest one in its period. One merge and one sort
+    over all targets at once; columns t (target position) and r (result position)."""
+    key = ["locality_id", "metric_id", "scope", "basis"]
+    left = _key_frame(targets, key).assign(t=np.arange(len(targets)), ts=targets["period_start"].to_numpy(),
+                                           te=targets["period_end"].to_numpy())
+    right = _key_frame(results, key).assign(r=np.arange(len(results)), rs=results["period_start"].to_numpy(),
+                                            re=results["period_end"].to_numpy(),
+                                            rid=results["figure_id"].astype(object).to_numpy())
+    pairs = left.merge(right, on=key)
+    pairs = pairs[(pairs["rs"] <= pairs["te"]) & (pairs["re"] >= pairs["ts"])]
+    pairs = pairs.assign(same_end=pairs["re"] == pairs["te"], same_start=pairs["rs"] == pairs["ts"],
+                         within=(pairs["re"] <= pairs["te"]) & (pairs["rs"] >= pairs["ts"]))
+    pairs = pairs.sort_values(["t", "same_end", "within", "re", "same_start", "rid", "r"],
+                              ascending=[True, False, False, False, False, True, True], kind="stable")
+    return pairs.drop_duplicates("t")[["t", "r"]]
 
 
 def _same(column: pd.Series, value) -> pd.Series:
     """Rows whose cell equals `value`, an empty cell matching an empty value (a scope or basis)."""
     cells = column.astype(object).where(column.notna(), "")
     return cells == ("" if value is None or pd.isna(value) else str(value))
-
-
-def _interim(target: pd.Series, result: pd.Series) -> bool:
-    """A result that ends before its target's period does, for anything but a flow (which compares per
-    year): a 2021–2025 growth target cannot be met or missed by 2023."""
-    return str(target["kind"]) != "flow" and result["period_end"] < target["period_end"]
 
 
 def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
@@ -764,31 +800,25 @@ def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
     the target came from: 'target' (an annotated target), 'plan_100' (a % of plan figure against
     100%) or 'targets_met' (21/21: the count against its total).
     """
+    df = _plain(df)
     if df.empty:
         return _empty_tvr()
-    cv = comparable(df)
-    targets = df[df["figure_type"].astype(object) == "target"].sort_values("figure_id")
-    results = df[df["figure_type"].astype(object) == "result"]
-    records, used_results, pairs = [], set(), []
-    for idx, t in targets.iterrows():
-        r = _pick_result(t, results)
-        achieved = cv.loc[r.name] if r is not None else np.nan
-        if r is not None:
-            used_results.add(r.name)
-            pairs.append((t, r))
-        record = _tvr_row(t, cv.loc[idx], t["qualifier"], achieved, None if r is None else r["qualifier"],
-                          str(t["direction"]), t["figure_id"], None if r is None else r["figure_id"], "target")
-        if r is not None and _interim(t, r):
-            record["status"] = "interim"
-        records.append(record)
-    implicit = results[~results.index.isin(used_results)]
+    kinds = df["figure_type"].astype(object)
+    targets = df[(kinds == "target").to_numpy()].sort_values("figure_id")
+    results = df[(kinds == "result").to_numpy()]
+    r_of = np.full(len(targets), -1)
+    pick = _picked(targets, results)
+    r_of[pick["t"].to_numpy()] = pick["r"].to_numpy()
+    judged = _judged(targets, results, r_of)
+    implicit = results[~np.isin(np.arange(len(results)), r_of)]
     kind = implicit["kind"].astype(object)
-    for idx, r in implicit[kind == "pct_of_plan"].iterrows():
-        records.append(_tvr_row(r, 100.0, "exact", cv.loc[idx], r["qualifier"], str(r["direction"]), None,
-                                r["figure_id"], "plan_100"))
-    for idx, r in implicit[(kind == "targets_met") & implicit["out_of"].notna()].iterrows():
-        records.append(_tvr_row(r, float(r["out_of"]), "exact", float(r["value"]), r["qualifier"], "higher", None,
-                                r["figure_id"], "targets_met"))
+    plan, met = implicit[(kind == "pct_of_plan").to_numpy()], implicit[((kind == "targets_met") & implicit["out_of"].notna()).to_numpy()]
+    columns = [judged,
+               _tvr_columns(plan, np.full(len(plan), 100.0), ["exact"] * len(plan), comparable(plan).to_numpy(),
+                            plan["qualifier"], plan["direction"], None, plan["figure_id"], "plan_100"),
+               _tvr_columns(met, met["out_of"].to_numpy(dtype=float), ["exact"] * len(met), met["value"].to_numpy(dtype=float),
+                            met["qualifier"], ["higher"] * len(met), None, met["figure_id"], "targets_met")]
+    records = [row for block in columns for row in zip(*(block[c] for c in TVR_COLUMNS))]
     if not records:
         return _empty_tvr()
     out = pd.DataFrame.from_records(records, columns=TVR_COLUMNS)
@@ -800,47 +830,89 @@ def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
     # Each row stays within one locality and one metric: levels, metrics and period lengths are only
     # compared within a row, so those codes are judged pair by pair.
     found = [c for c in found if c.code not in ("mixed_levels", "mixed_metrics", "mixed_period_lengths")]
-    periods = _pair_periods_caveat(pairs)
+    periods = _pair_periods_caveat(targets, results, r_of)
     out.attrs = {"caveats": found if periods is None else _replace_caveat(found, periods)}
     return out
 
 
-def _pair_periods_caveat(pairs) -> Caveat | None:
+def _take(frame: pd.DataFrame, column: str, pos: np.ndarray, missing=None) -> np.ndarray:
+    """frame[column] at positions `pos` (an object array), `missing` where pos is -1 (no row)."""
+    out = np.full(len(pos), missing, dtype=object)
+    ok = pos >= 0
+    out[ok] = frame[column].astype(object).to_numpy()[pos[ok]]
+    return out
+
+
+def _judged(targets: pd.DataFrame, results: pd.DataFrame, r_of: np.ndarray) -> dict:
+    """The columns of the annotated targets' rows; a result ending before a non-flow target's end is interim."""
+    has = r_of >= 0
+    achieved = np.full(len(targets), np.nan)
+    achieved[has] = comparable(results).to_numpy()[r_of[has]]
+    r_q = _take(results, "qualifier", r_of)
+    r_q[has] = [str(q) for q in r_q[has]]
+    block = _tvr_columns(targets, comparable(targets).to_numpy(), targets["qualifier"], achieved, r_q,
+                         targets["direction"], targets["figure_id"], _take(results, "figure_id", r_of), "target",
+                         raw_achieved_q=True)
+    ends = _take(results, "period_end", r_of, pd.NaT)
+    interim = has & (targets["kind"].astype(object).to_numpy() != "flow")
+    interim[interim] = pd.to_datetime(ends[interim]) < targets["period_end"].to_numpy()[interim]
+    block["status"] = np.where(interim, "interim", block["status"]).astype(object)
+    return block
+
+
+def _tvr_columns(rows, target, target_q, achieved, achieved_q, direction, target_id, result_id, basis, *,
+                 raw_achieved_q=False) -> dict:
+    """TVR_COLUMNS of a block of rows as arrays (target_id / result_id: a column, or None for none)."""
+    n = len(rows)
+    term = rows["term"].astype(object)
+    qual = pd.Series(achieved_q, dtype=object)
+    return {"locality_id": rows["locality_id"].astype(object).to_numpy(),
+            "locality_name": rows["locality_name"].astype(object).to_numpy(),
+            "metric_id": rows["metric_id"].astype(object).to_numpy(), "label_vi": rows["label_vi"].astype(object).to_numpy(),
+            "label_en": rows["label_en"].astype(object).to_numpy(),
+            "term": term.where(term.notna(), None).map(lambda x: x if x is None else str(x)).to_numpy(),
+            "target": np.asarray(target, dtype=float), "target_qualifier": pd.Series(target_q, dtype=object).map(str).to_numpy(),
+            "achieved": np.asarray(achieved, dtype=float),
+            "achieved_qualifier": qual.to_numpy() if raw_achieved_q else qual.map(str).to_numpy(),
+            "status": _statuses(achieved, target, qual.to_numpy(), pd.Series(direction, dtype=object).map(str).to_numpy()),
+            "target_figure_id": np.full(n, None, dtype=object) if target_id is None else np.asarray(target_id, dtype=object),
+            "result_figure_id": np.full(n, None, dtype=object) if result_id is None else np.asarray(result_id, dtype=object),
+            "basis": np.full(n, basis, dtype=object)}
+
+
+def _pair_periods_caveat(targets: pd.DataFrame, results: pd.DataFrame, r_of: np.ndarray) -> Caveat | None:
     """mixed_period_lengths for targets judged by a result of another period (e.g. half the term)."""
-    parts, ids = {"vi": [], "en": []}, []
-    for t, r in pairs:
-        if t["period_start"] == r["period_start"] and t["period_end"] == r["period_end"]:
-            continue
-        flow = str(t["kind"]) == "flow"
-        for lang in ("vi", "en"):
-            place, metric = display_name(str(t["locality_name"]), str(t["level"]), lang), _metric_label(t, lang)
-            tp = words.period(t["period_start"], t["period_end"], lang)
-            rp = words.period(r["period_start"], r["period_end"], lang)
-            interim = _interim(t, r)
-            if lang == "vi":
-                how = ("so sánh bình quân mỗi năm" if flow else
-                       "kết quả giữa kỳ, chưa đánh giá đạt hay không" if interim else "so sánh như in")
-                parts[lang].append(f"{place}, {metric}: chỉ tiêu {tp}, kết quả {rp} ({how})")
-            else:
-                how = ("compared per year" if flow else
-                       "an interim result, not judged met or missed" if interim else "compared as printed")
-                parts[lang].append(f"{place}, {metric}: target {tp}, result {rp} ({how})")
-        ids += [str(t["figure_id"]), str(r["figure_id"])]
-    if not ids:
+    has = r_of >= 0
+    t, r = targets[has], results.iloc[r_of[has]]
+    other = ((t["period_start"].to_numpy() != r["period_start"].to_numpy())
+             | (t["period_end"].to_numpy() != r["period_end"].to_numpy()))
+    if not other.any():
         return None
+    t, r = t[other], r[other]
+    pairs = pd.DataFrame({"locality_name": t["locality_name"].to_numpy(), "level": t["level"].to_numpy(),
+                          "label_vi": t["label_vi"].to_numpy(), "label_en": t["label_en"].to_numpy(),
+                          "ts": t["period_start"].to_numpy(), "te": t["period_end"].to_numpy(),
+                          "rs": r["period_start"].to_numpy(), "re": r["period_end"].to_numpy(),
+                          "flow": t["kind"].astype(object).to_numpy() == "flow"})
+    pairs["interim"] = ~pairs["flow"] & (pairs["re"] < pairs["te"])
+    parts = {lang: _mapped(pairs, list(pairs.columns), lambda p, lang=lang: _pair_text(p, lang)).tolist()
+             for lang in ("vi", "en")}
+    ids = [str(x) for pair in zip(t["figure_id"], r["figure_id"]) for x in pair]
     return Caveat("mixed_period_lengths",
                   f"Chỉ tiêu được đối chiếu với kết quả của thời kỳ khác: {_listing(parts['vi'], 'vi')}.",
                   f"Targets judged by a result for another period: {_listing(parts['en'], 'en')}.", tuple(ids))
 
 
-def _tvr_row(row, target, target_q, achieved, achieved_q, direction, target_id, result_id, basis) -> dict:
-    return {"locality_id": row["locality_id"], "locality_name": row["locality_name"], "metric_id": row["metric_id"],
-            "label_vi": row["label_vi"], "label_en": row["label_en"],
-            "term": None if pd.isna(row["term"]) else str(row["term"]),
-            "target": float(target), "target_qualifier": None if target_q is None else str(target_q),
-            "achieved": float(achieved), "achieved_qualifier": None if achieved_q is None else str(achieved_q),
-            "status": _status(achieved, target, achieved_q, direction),
-            "target_figure_id": target_id, "result_figure_id": result_id, "basis": basis}
+def _pair_text(p, lang: str) -> str:
+    place, metric = display_name(str(p.locality_name), str(p.level), lang), _metric_label(p, lang)
+    tp, rp = words.period(p.ts, p.te, lang), words.period(p.rs, p.re, lang)
+    if lang == "vi":
+        how = ("so sánh bình quân mỗi năm" if p.flow else
+               "kết quả giữa kỳ, chưa đánh giá đạt hay không" if p.interim else "so sánh như in")
+        return f"{place}, {metric}: chỉ tiêu {tp}, kết quả {rp} ({how})"
+    how = ("compared per year" if p.flow else
+           "an interim result, not judged met or missed" if p.interim else "compared as printed")
+    return f"{place}, {metric}: target {tp}, result {rp} ({how})"
 
 
 def _empty_tvr() -> pd.DataFrame:
@@ -874,6 +946,7 @@ def coverage(df: pd.DataFrame) -> pd.DataFrame:
     Metrics follow the category order of the codebook; localities go provincial, district,
     commune, then by id; every term present in the data is a column for every locality.
     """
+    df = _plain(df)
     placed = df[df["term"].notna()]
     terms = [t for t in TERMS if t in set(placed["term"].astype(str))]
     columns = pd.MultiIndex.from_product([_locality_order(df), terms], names=["locality_id", "term"])
@@ -916,6 +989,7 @@ def most_reported(df: pd.DataFrame, column: str = "metric_id", by: str | None = 
     """The value of `column` with the most figures (or, with `by`, the most distinct `by` values, e.g. the
     indicator the most localities report); ties go to the first id in order. A notebook's default choice, so
     no id that may not exist is written into a notebook. None when the table is empty."""
+    df = _plain(df)
     ids = df[column].astype(str)
     counts = (df.assign(_id=ids).groupby("_id")[by].nunique() if by else ids.value_counts())
     if counts.empty:

@@ -610,3 +610,56 @@ def test_coverage_long_lists_the_cells_that_hold_figures(frame):
         ("phuong-a", "party_members_admitted_count", "2015–2020", 1),
         ("phuong-a", "party_members_admitted_count", "2020–2025", 1),
         ("phuong-a", "poverty_rate_pct", "2020–2025", 2)]
+
+
+# ---------------------------------------------------------------- at national size
+
+class Uncopyable:
+    """Stands for the load's problems in df.attrs: pandas deep-copies attrs on every operation, which at
+    national size cost more than the comparisons themselves, so analysis must never copy them."""
+
+    def __deepcopy__(self, memo):
+        raise AssertionError("analysis copied the table's attrs")
+
+
+def test_analysis_works_on_the_table_without_copying_its_attrs(frame):
+    df = frame([members(711, "2016", "2020"), members(300, "2021", "2022", qualifier="approx"),
+                poverty("1,2", 2021), poverty("2", 2025, figure_type="target"),
+                F(period_start="2022", period_end="2022", value="95")])
+    df.attrs = {"problems": [Uncopyable()]}
+    assert analysis.select(df, metric="poverty_rate_pct").attrs == {}
+    mine = analysis.select(df, locality="phuong-a", figure_type=None)
+    assert list(analysis.targets_vs_results(df)["basis"]) == list(analysis.targets_vs_results(mine)["basis"]) \
+        == ["plan_100", "target"]
+    assert codes(analysis.caveats(df)) == codes(analysis.caveats(mine))
+    assert list(analysis.rank(df, "poverty_rate_pct")["rank"]) == [1]
+    assert list(analysis.compare_terms(df, "party_members_admitted_count", "phuong-a")["change"].round(1)) \
+        == [pytest.approx(float("nan"), nan_ok=True), 7.8]
+    assert analysis.most_reported(df, "metric_id", by="locality_id") == "budget_revenue_pct_plan"
+    assert analysis.coverage(df).to_numpy().sum() == 5
+    assert df.attrs["problems"][0].__class__ is Uncopyable
+
+
+def _listing_row_by_row(sub, lang):
+    """The listing as first written, one row at a time: the reference the vectorised words must equal."""
+    from helpers import words
+    from helpers.localities import display_name
+
+    items = [f"{display_name(str(r.locality_name), str(r.level), lang)} "
+             f"{words.figure(r.value, r.value_high, r.qualifier, lang)} "
+             f"({words.period(r.period_start, r.period_end, lang)})" for r in sub.itertuples()]
+    return analysis._listing(items, lang)
+
+
+def test_caveat_listings_equal_the_row_by_row_words_and_count_each_figure_once(frame):
+    rows = [poverty(f"{v},5", y, qualifier="approx") for v, y in ((3, 2016), (2, 2017), (4, 2018), (2, 2019))]
+    rows += [F(metric_id="poverty_rate_pct", value="2,5", qualifier="approx", reference="", period_start="2017-01",
+               period_end="2017-06", locality_id=lid) for lid in ("phuong-a", "phuong-c")]
+    rows += [poverty("1,5", 2020, qualifier="approx", locality_id="phuong-c"), poverty("1,5", 2021)]
+    df = frame(rows)
+    found = {c.code: c for c in analysis.caveats(df)}["approximate"]
+    ordered = df.sort_values(["article_id", "source_row"], kind="stable")
+    sub = ordered[ordered["qualifier"].astype(object).isin(analysis.APPROXIMATE)]
+    assert found.message_vi == f"Số gần đúng (khoảng, gần): {_listing_row_by_row(sub, 'vi')}."
+    assert found.message_en == f"Approximate figures (about, nearly): {_listing_row_by_row(sub, 'en')}."
+    assert found.message_vi.endswith("và 3 số liệu khác.")

@@ -186,3 +186,36 @@ def test_scaffold_eval_runs_with_one_command(tmp_path):
     s = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
     assert (s["articles"], s["figures"]) == (2, 7) and s["found"] <= 7
     assert all(f["compared"] <= s["found"] for f in s["fields"].values())
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebooks' calls (benchmarks/calls.py): the table and the verdicts, on results made up here
+
+def _table(name, articles, floor, calls):
+    return {"name": name, "corpus": None if articles is None else {"articles": articles}, "figures": 10,
+            "load_first_s": 1.0, "load_cached": {"seconds": 0.1}, "floor": {"seconds": floor},
+            "calls": {label: {"kind": kind, **m} for label, (kind, m) in calls.items()}}
+
+
+def test_calls_table_gives_ratios_and_says_which_goal_is_missed_by_how_much(tmp_path):
+    from benchmarks import calls
+
+    shipped = _table("shipped", None, 0.01, {"`a`": ("analysis", {"seconds": 0.02}), "`c`": ("chart", {"seconds": 1.0})})
+    small = _table("1,000 articles", 1000, 0.1, {"`a`": ("analysis", {"seconds": 5.0}),
+                                                 "`c`": ("chart", {"seconds": 9.0})})
+    big = _table("3,000 articles", 3000, 0.2, {"`a`": ("analysis", {"seconds": 1.0}),
+                                               "`c`": ("chart", {"error": "ValueError: too many | labels"})})
+    results = {"when": "now", "command": "python -m benchmarks.calls", "elapsed": 60, "tables": [shipped, small, big],
+               "machine": {"nproc": 2, "python": "3", "pandas": "p", "matplotlib": "m", "seaborn": "s"}}
+    block = calls.render(results)
+    assert block.startswith(calls.START) and block.endswith(calls.END)
+    assert "| `a` | 0.020 s (2.0×) | 5.00 s (50.0×) | 1.00 s (5.0×) |" in block  # 1,000 articles: not a goal size
+    assert "| `c` | 1.00 s | 9.00 s (9.0×) | fails: ValueError: too many / labels |" in block
+    verdicts = calls.goals(results)
+    assert verdicts[0].endswith("worst 5.0×, `a` at 3,000 articles — met")
+    assert verdicts[1].startswith("every chart at most 3× the same chart from the shipped data: not measured")
+    assert verdicts[2] == "nothing fails: missed, 1 failure(s): `c` (3,000 articles): ValueError: too many / labels"
+    out = tmp_path / "README.md"
+    out.write_text(f"# B\n\n{calls.START}\nold\n{calls.END}\n\nAfter.\n", encoding="utf-8")
+    calls.write_readme(out, block, calls.START, calls.END)
+    assert "old" not in out.read_text(encoding="utf-8") and out.read_text(encoding="utf-8").endswith("After.\n")
