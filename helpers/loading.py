@@ -19,7 +19,7 @@ from . import paths
 from .frames import lookup, per_distinct
 from .io import RawTable, read_records, read_table
 from .periods import months_between, term_of
-from .problems import ERROR, DataError, Problem, Problems, capped
+from .problems import ERROR, DataError, Problem, Problems, SharedList, capped
 from .schema import ANNOTATIONS, ARTICLES, LEVEL_TIER, LOCALITIES, METRICS, SUCCESSIONS, TIDY, VARIANTS, tidy_dtypes
 from .texts import check_evidence, describe
 from .units import Units, read_units
@@ -95,7 +95,7 @@ def load(data_dir=None, texts=None, *, strict: bool = False, cache: bool = True)
         warnings.warn(f"{len(report.errors)} error(s) in the data; rows with errors were left out. "
                       f"Run `python -m helpers validate` for the list.", DataWarning, stacklevel=2)
     figures = report.figures
-    figures.attrs["problems"] = report.problems
+    figures.attrs["problems"] = SharedList(report.problems)
     return figures
 
 

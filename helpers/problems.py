@@ -55,6 +55,15 @@ class DataError(ValueError):
         super().__init__(f"{len(errors)} error(s) in the data:\n{head}{more}")
 
 
+class SharedList(list):
+    """A list that `copy.deepcopy` shares instead of copying. pandas deep-copies a frame's `attrs` after every
+    operation; the load's problems (frozen records, hundreds of them) sit there, and copying them each time
+    made every call on the loaded table cost about 0.06 s more."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 @dataclass
 class Problems:
     """A growing list of problems with helpers to add them tersely."""
