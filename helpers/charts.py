@@ -223,7 +223,15 @@ def _no_data(ax, lang):
 
 # ---------------------------------------------------------------- one indicator across terms
 
-def _view_rule(kind: str, rule: dict | None) -> dict:
+def view_focus(rows: pd.DataFrame, kind: str, *, highlight=None, province=None, rule=None) -> Focus:
+    """The highlight/context split a chart of `kind` ('across_terms' or 'localities') makes of its rows:
+    the deck's native charts ask it too, so a slide and the pack's picture agree."""
+    if kind == "across_terms":
+        rows = rows[rows["term"].notna()]
+    return focus(rows, highlight=highlight, province=province, **view_settings(kind, rule))
+
+
+def view_settings(kind: str, rule: dict | None) -> dict:
     """The rule of a chart kind from data/pack.csv, overridden by the caller's (e.g. {'max_labelled': None})."""
     out = {k: v for k, v in view_rule(kind).items() if k in ("max_labelled", "notable")}
     return {**out, **{k: v for k, v in (rule or {}).items() if k in out}}
@@ -249,7 +257,7 @@ def terms_plot(data: pd.DataFrame, *, metric: str, figure_type: str = "result", 
     if rows.empty:
         _no_data(ax, lang)
         return ax
-    found = focus(rows, highlight=highlight, province=province, **_view_rule("across_terms", rule))
+    found = view_focus(rows, "across_terms", highlight=highlight, province=province, rule=rule)
     mine = rows[rows["locality_id"].astype(str).isin(found.highlighted)]
     view = analysis.term_view(mine, metric, figure_type=figure_type)
     band = _term_band(rows[rows["locality_id"].astype(str).isin(found.context)])
@@ -376,7 +384,7 @@ def localities_plot(data: pd.DataFrame, *, metric: str, term: str | None = None,
         _no_data(ax, lang)
         return ax
     rows = rows.assign(cmp_v=analysis.comparable(rows).to_numpy(), cmp_h=analysis.comparable_high(rows).to_numpy())
-    found = focus(rows, highlight=highlight, province=province, **_view_rule("localities", rule))
+    found = view_focus(rows, "localities", highlight=highlight, province=province, rule=rule)
     ids = rows["locality_id"].astype(str)
     mine = rows[ids.isin(found.highlighted)].sort_values("cmp_v", kind="stable")
     names = locality_text(mine, lang)
@@ -631,7 +639,7 @@ def coverage_plot(data: pd.DataFrame, *, lang: str | None = None, ax=None, rule:
     lang = current_lang(lang)
     data = bare(data)
     _, ax = _axes(ax)
-    limit = _view_rule("coverage", rule)["max_labelled"]
+    limit = view_settings("coverage", rule)["max_labelled"]
     n_units = data["locality_id"].nunique()
     matrix = _coverage_by_province(data, lang) if limit is not None and n_units > limit else _coverage_by_locality(data, lang)
     if matrix.empty:
@@ -686,7 +694,7 @@ def coverage_heatmap(data: pd.DataFrame, *, lang: str | None = None, title: str 
     """Figure-level `coverage_plot`: as tall as its rows need, with title, subtitle and sources."""
     lang = current_lang(lang)
     data = bare(data)
-    limit = _view_rule("coverage", rule)["max_labelled"]
+    limit = view_settings("coverage", rule)["max_labelled"]
     n_units = data["locality_id"].nunique()
     n_rows = data["province_id"].nunique() if limit is not None and n_units > limit else n_units
     fig, ax = plt.subplots(figsize=(SIZES[size][0], max(SIZES[size][1], 0.22 * n_rows + 2.2)), layout="constrained")
