@@ -324,19 +324,24 @@ def briefing_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = Non
     def view(kind):  # the highlight/context rule of a kind, and the localities chosen for the briefing
         return dict(lang=lang, highlight=localities, rule=view_rule(kind, rules))
 
+    def labelled(kind, rows):  # caveats concern the figures a chart labels, not its grey context
+        found = charts.view_focus(rows, kind, highlight=localities, rule=view_rule(kind, rules))
+        return analysis.caveats(rows[rows["locality_id"].astype(str).isin(found.highlighted)])
+
     if "across_terms" in rules:
         pairs = across_term_pairs(df, rules["across_terms"]["min_terms"])
         for metric in most_reported(df, pairs, rules["across_terms"].get("max_charts")):
             rows = analysis.select(df, metric=metric, locality=pairs[metric])
             add(_stem("across-terms", metric), "across_terms",
                 Plot(charts.terms_chart, df, dict(metric=metric, localities=pairs[metric], **view("across_terms"))),
-                rows[rows["term"].notna()])
+                rows[rows["term"].notna()], labelled("across_terms", rows[rows["term"].notna()]))
     if "localities" in rules:
         shared = shared_indicators(df, rules["localities"]["min_localities"])
         for metric in most_reported(df, shared, rules["localities"].get("max_charts")):
+            rows = analysis.select(df, metric=metric)
             add(_stem("localities", metric), "localities",
-                Plot(charts.localities_chart, df, dict(metric=metric, **view("localities"))),
-                analysis.select(df, metric=metric))
+                Plot(charts.localities_chart, df, dict(metric=metric, **view("localities"))), rows,
+                labelled("localities", rows))
     if "reorganisation" in rules:
         _add_reorganisations(df, rules["reorganisation"], lang, add)
     if "targets" in rules:
@@ -346,8 +351,10 @@ def briefing_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = Non
             rows = analysis.select(df, locality=lid, figure_type=None)
             add(_stem("scorecard", lid), "scorecard", Plot(charts.scorecard, df, dict(locality=lid, lang=lang)), rows)
     if "coverage" in rules:
+        limit = view_rule("coverage", rules)["max_labelled"]
+        summed = limit is not None and df["locality_id"].nunique() > limit  # counts by province compare no figure
         add("coverage", "coverage", Plot(charts.coverage_heatmap, df, dict(lang=lang, rule=view_rule("coverage", rules))),
-            df)
+            df, [] if summed else None)
     return out
 
 
