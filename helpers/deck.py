@@ -47,6 +47,8 @@ TEXT = {
               "A label a–b is a printed range; the bar or point sits at its low end a."),
     "flagged": ("Viền đỏ: số in đáng ngờ (giữ nguyên như bài báo, xem ghi chú số liệu).",
                 "A red outline: a doubtful print (kept as printed, see the figure's note)."),
+    "summarised": ("Biểu đồ gốc chỉ gồm các đơn vị tô màu trong ảnh của gói ({note}); số của mọi đơn vị có trong tệp {csv}.",
+                   "The native chart holds only the units highlighted in the pack's picture ({note}); every unit's numbers are in {csv}."),
     "all_localities": ("Ảnh cho thấy mọi địa phương trong dữ liệu, không chỉ những địa phương đã chọn.",
                        "The picture shows every locality in the data, not only those chosen."),
 }
@@ -107,22 +109,57 @@ def check_localities(df: pd.DataFrame, localities) -> None:
 
 # ---------------------------------------------------------------- what a chart says, in words
 
+def focus_of(spec):
+    """The highlight/context split of a native chart, as the pack's picture of it drew it (same rows, same
+    highlight and rule): a slide of 3,000 wards holds the few highlighted, and says how many it summarises."""
+    from .charts import view_focus
+
+    kwargs = getattr(spec.draw, "kwargs", {})
+    kind = "across_terms" if kind_of(spec.stem) == "across-terms" else "localities"
+    return view_focus(spec.rows, kind, highlight=kwargs.get("highlight"), province=kwargs.get("province"),
+                      rule=kwargs.get("rule"))
+
+
+def highlighted_rows(spec) -> pd.DataFrame:
+    """The rows a native chart draws: those of the highlighted localities."""
+    return spec.rows[spec.rows["locality_id"].astype(str).isin(focus_of(spec).highlighted)]
+
+
 def subtitle_of(spec, lang: str) -> str:
-    """The chart's subtitle as the drawn chart has it (unit and terms)."""
+    """The chart's subtitle as the drawn chart has it (unit, terms, how many units the context summarises)."""
     from .charts import metric_text, terms_text
 
     rows = spec.rows
     if kind_of(spec.stem) in NATIVE_KINDS and not rows.empty:
         metric = str(rows["metric_id"].iloc[0])
         _, unit, _ = metric_text(rows, metric, lang)
-        return f"{unit}; {terms_text(sorted(rows['term'].dropna().astype(str).unique()), lang)}"
+        shown = highlighted_rows(spec) if kind_of(spec.stem) != "across-terms" else rows
+        note = focus_of(spec).note(lang)
+        text = f"{unit}; {terms_text(sorted(shown['term'].dropna().astype(str).unique()), lang)}"
+        return f"{text}; {note}" if note else text
     return spec.caption
 
 
+def labelled_rows(spec) -> pd.DataFrame:
+    """The figures a chart names one by one (their articles listed, their excerpts quoted): a native chart's
+    highlighted units; none for a coverage map summed by province; else every row."""
+    kind = kind_of(spec.stem)
+    if kind in NATIVE_KINDS:
+        return highlighted_rows(spec)
+    if kind == "coverage":
+        from .charts import view_settings
+
+        limit = view_settings("coverage", getattr(spec.draw, "kwargs", {}).get("rule"))["max_labelled"]
+        if limit is not None and spec.rows["locality_id"].nunique() > limit:
+            return spec.rows.iloc[0:0]
+    return spec.rows
+
+
 def sources_of(spec, lang: str) -> str:
+    """The footer: the articles behind the labelled figures, and how many more behind the context."""
     from .charts import sources_line
 
-    return sources_line(spec.rows, lang)
+    return sources_line(labelled_rows(spec), lang, spec.rows)
 
 
 def evidence_lines(rows: pd.DataFrame, lang: str) -> list[str]:
@@ -162,12 +199,15 @@ def notes_text(spec, lang: str, chosen_localities: bool = False) -> str:
             parts.append(tr("all_localities", lang))
     else:
         parts.append(tr("native", lang).format(csv=f"{spec.stem}.csv"))
+        note = focus_of(spec).note(lang)
+        if note:
+            parts.append(tr("summarised", lang).format(note=note, csv=f"{spec.stem}.csv"))
     marks = marks_used(spec.rows)
     if marks:
         parts.append(f"{tr('marks', lang)}:\n" + "\n".join(f"• {tr(m, lang)}" for m in marks))
     if spec.caveats:
         parts.append(f"{tr('caveats', lang)}:\n" + "\n".join(f"• {c.text(lang)}" for c in spec.caveats))
-    ev = evidence_lines(spec.rows, lang)
+    ev = evidence_lines(labelled_rows(spec), lang)
     if ev:
         parts.append(f"{tr('evidence', lang)}:\n" + "\n".join(f"• {line}" for line in ev))
     return "\n\n".join(parts)
@@ -181,7 +221,7 @@ def terms_series(spec, lang: str):
     from .charts import _cell_text, locality_text
     from .periods import TERMS
 
-    rows = spec.rows
+    rows = highlighted_rows(spec)
     metric = str(rows["metric_id"].iloc[0])
     view = analysis.term_view(rows, metric)
     terms = [tm for tm in TERMS if tm in set(view["term"].astype(str))]
@@ -206,8 +246,9 @@ def localities_points(spec, lang: str) -> pd.DataFrame:
     from .charts import locality_text
     from .theme import palette_for
 
-    rows = spec.rows.assign(cmp_v=analysis.comparable(spec.rows).to_numpy(),
-                            cmp_h=analysis.comparable_high(spec.rows).to_numpy()).sort_values("cmp_v")
+    mine = highlighted_rows(spec)
+    rows = mine.assign(cmp_v=analysis.comparable(mine).to_numpy(),
+                       cmp_h=analysis.comparable_high(mine).to_numpy()).sort_values("cmp_v")
     names = locality_text(rows, lang)
     colours = palette_for(rows["locality_id"])
     return pd.DataFrame({
@@ -383,7 +424,7 @@ def write_deck(path: Path, chosen, pack_dir: Path, lang: str = "vi", *, stamp: s
 
 
 def _stamp(core, when) -> None:
-    from .export import FALLBACK_DATE
+    from .workbook import FALLBACK_DATE
 
     when = when or FALLBACK_DATE
     core.created = core.modified = core.last_printed = when
@@ -396,7 +437,7 @@ def _write_stable(path: Path, data: bytes, when) -> Path:
     workbooks embedded behind each native chart too (xlsxwriter stamps them with the time of writing)."""
     import zipfile
 
-    from .export import FALLBACK_DATE, _stable_zip
+    from .workbook import FALLBACK_DATE, stable_zip as _stable_zip
 
     when = when or FALLBACK_DATE
     out = io.BytesIO()

@@ -24,12 +24,12 @@ from typing import Callable
 
 import pandas as pd
 
-from . import analysis, paths
+from . import analysis, paths, words
+from .rules import pack_rules, view_rule  # pack_rules stays importable from here
 from .io import umask_mode
 from .page import write_index
 from .workbook import XLSX_CELL_MAX, numbers_table, safe_stem, workbook_date, write_workbook
 from .workbook import unique_stem as _unique
-from .workbook import FALLBACK_DATE, stable_zip as _stable_zip  # noqa: F401 - helpers/deck.py imports them from here
 from .workers import chart_workers, render_charts
 from .workers import pid_alive as _pid_alive, refuse_in_starting_worker as _refuse_in_starting_worker
 
@@ -125,72 +125,115 @@ def _fig(obj):
     return obj if hasattr(obj, "savefig") else obj.figure
 
 
-def pack_rules(data_dir=None) -> dict[str, dict]:
-    """data/pack.csv: which charts the data earns (thresholds) and their captions, keyed by chart kind.
-    A rule missing from the file is a chart the pack leaves out."""
-    from .io import read_table
-    from .schema import PACK
-
-    path = Path(data_dir or paths.DATA) / "pack.csv"
-    if not path.exists():
-        path = paths.DATA / "pack.csv"  # a data folder without rules gets the project's
-    frame = read_table(path, PACK).frame
-    rules = {}
-    for r in frame.to_dict("records"):
-        r["min_localities"] = int(float(r["min_localities"] or 1))
-        r["min_terms"] = int(float(r["min_terms"] or 1))
-        rules[r["chart"]] = r
-    return rules
-
-
 def _stem(*parts: str) -> str:
     """A file stem from the chart kind and the ids it shows: stable whatever else the data holds."""
     return "--".join(p.replace("_", "-") for p in parts)
 
 
-def briefing_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = None) -> list[Chart]:
+def briefing_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = None, localities=None) -> list[Chart]:
     """The pack's charts, each earned by what the data holds under the rules of data/pack.csv: no
-    indicator or locality is named here, so a new article, locality or indicator needs no code change."""
+    indicator or locality is named here, so a new article, locality or indicator needs no code change.
+    The pack is bounded by the rules' `max_charts`: the indicators most localities report, and scorecards
+    for the chosen `localities` (else the most-reported ones); `left_out` lists the rest."""
     from . import charts
 
     rules = pack_rules() if rules is None else rules
     out: list[Chart] = []
     caption = lambda kind: rules[kind]["caption_vi" if lang == "vi" else "caption_en"]  # noqa: E731
+    chosen = scorecard_localities(df, localities, rules.get("scorecard", {}).get("max_charts"))
 
     def add(stem, kind, draw, rows, found=None):
         if not rows.empty:
             out.append(Chart(stem, "", caption(kind), draw, rows, analysis.caveats(rows) if found is None else found))
 
+    def view(kind):  # the highlight/context rule of a kind, and the localities chosen for the briefing
+        return dict(lang=lang, highlight=localities, rule=view_rule(kind, rules))
+
+    def labelled(kind, rows):  # caveats concern the figures a chart labels, not its grey context
+        found = charts.view_focus(rows, kind, highlight=localities, rule=view_rule(kind, rules))
+        return analysis.caveats(rows[rows["locality_id"].astype(str).isin(found.highlighted)])
+
     if "across_terms" in rules:
-        for metric, lids in across_term_pairs(df, rules["across_terms"]["min_terms"]).items():
-            rows = analysis.select(df, metric=metric, locality=lids)
+        pairs = across_term_pairs(df, rules["across_terms"]["min_terms"])
+        for metric in most_reported(df, pairs, rules["across_terms"].get("max_charts")):
+            rows = analysis.select(df, metric=metric, locality=pairs[metric])
             add(_stem("across-terms", metric), "across_terms",
-                Plot(charts.terms_chart, df, dict(metric=metric, localities=lids, lang=lang)), rows[rows["term"].notna()])
+                Plot(charts.terms_chart, df, dict(metric=metric, localities=pairs[metric], **view("across_terms"))),
+                rows[rows["term"].notna()], labelled("across_terms", rows[rows["term"].notna()]))
     if "localities" in rules:
-        for metric in shared_indicators(df, rules["localities"]["min_localities"]):
+        shared = shared_indicators(df, rules["localities"]["min_localities"])
+        for metric in most_reported(df, shared, rules["localities"].get("max_charts")):
+            rows = analysis.select(df, metric=metric)
             add(_stem("localities", metric), "localities",
-                Plot(charts.localities_chart, df, dict(metric=metric, lang=lang)), analysis.select(df, metric=metric))
+                Plot(charts.localities_chart, df, dict(metric=metric, **view("localities"))), rows,
+                labelled("localities", rows))
     if "reorganisation" in rules:
-        for r in analysis.reorganisations(df).itertuples():
-            units = [r.successor_id, *r.predecessor_ids]
-            if len(units) < rules["reorganisation"]["min_localities"]:
-                continue
-            rows = analysis.compare_reorganisation(df, r.successor_id, r.metric_id)
-            add(_stem("reorganisation", r.successor_id, r.metric_id), "reorganisation",
-                Plot(charts.localities_chart, df, dict(metric=r.metric_id, localities=units, lang=lang)), rows,
-                rows.attrs["caveats"])
+        _add_reorganisations(df, rules["reorganisation"], lang, add)
     if "targets" in rules:
-        tvr = analysis.targets_vs_results(df)
-        used = df[df["figure_id"].isin(set(tvr["target_figure_id"].dropna()) | set(tvr["result_figure_id"].dropna()))]
-        add("targets-vs-results", "targets", Plot(charts.targets_chart, df, dict(lang=lang)), used,
-            tvr.attrs.get("caveats"))
+        _add_targets(df, rules["targets"], chosen, lang, add)
     if "scorecard" in rules:
-        for lid in df.drop_duplicates("locality_id").sort_values(["tier", "locality_id"])["locality_id"]:
+        for lid in chosen:
             rows = analysis.select(df, locality=lid, figure_type=None)
             add(_stem("scorecard", lid), "scorecard", Plot(charts.scorecard, df, dict(locality=lid, lang=lang)), rows)
     if "coverage" in rules:
-        add("coverage", "coverage", Plot(charts.coverage_heatmap, df, dict(lang=lang)), df)
+        limit = view_rule("coverage", rules)["max_labelled"]
+        summed = limit is not None and df["locality_id"].nunique() > limit  # counts by province compare no figure
+        add("coverage", "coverage", Plot(charts.coverage_heatmap, df, dict(lang=lang, rule=view_rule("coverage", rules))),
+            df, [] if summed else None)
     return out
+
+
+def _add_reorganisations(df: pd.DataFrame, rule: dict, lang: str, add) -> None:
+    """A new unit beside its predecessors, for each reorganisation the data holds, up to `max_charts`."""
+    from . import charts
+
+    found = [r for r in analysis.reorganisations(df).itertuples()
+             if len([r.successor_id, *r.predecessor_ids]) >= rule["min_localities"]]
+    for r in found[:rule.get("max_charts") or len(found)]:
+        units = [r.successor_id, *r.predecessor_ids]
+        rows = analysis.compare_reorganisation(df, r.successor_id, r.metric_id)
+        add(_stem("reorganisation", r.successor_id, r.metric_id), "reorganisation",
+            Plot(charts.localities_chart, df, dict(metric=r.metric_id, localities=units, lang=lang,
+                                                   rule={"max_labelled": None})), rows, rows.attrs["caveats"])
+
+
+def _add_targets(df: pd.DataFrame, rule: dict, chosen: list[str], lang: str, add) -> None:
+    """Targets against results: of every locality while they are few (`max_labelled`), else of the
+    localities chosen for the briefing, so the chart stays a page and not thousands of rows."""
+    from . import charts
+
+    limit = rule.get("max_labelled")
+    with_targets = df.loc[df["figure_type"].astype(object) == "target", "locality_id"].nunique()
+    units = list(chosen) if limit is not None and with_targets > limit else None
+    data = df if units is None else analysis.select(df, locality=units, figure_type=None)
+    tvr = analysis.targets_vs_results(data)
+    used = data[data["figure_id"].isin(set(tvr["target_figure_id"].dropna()) | set(tvr["result_figure_id"].dropna()))]
+    add("targets-vs-results", "targets", Plot(charts.targets_chart, data, dict(lang=lang)), used,
+        tvr.attrs.get("caveats"))
+
+
+def scorecard_localities(df: pd.DataFrame, localities=None, limit: int | None = None) -> list[str]:
+    """The localities that get a scorecard: those chosen for the briefing, else the `limit` with most
+    figures (ties: higher tier first, then id), else every one, in tier and id order."""
+    units = df.drop_duplicates("locality_id").sort_values(["tier", "locality_id"])["locality_id"].astype(str).tolist()
+    if localities is not None:
+        return [u for u in units if u in set(map(str, localities))]
+    if limit is None or len(units) <= limit:
+        return units
+    counts = df["locality_id"].astype(str).value_counts()
+    top = set(sorted(units, key=lambda u: (-counts.get(u, 0), units.index(u)))[:limit])
+    return [u for u in units if u in top]
+
+
+def most_reported(df: pd.DataFrame, metrics, limit: int | None) -> list[str]:
+    """The `limit` indicators (of `metrics`) that most localities report, kept in their own order."""
+    metrics = list(metrics)
+    if limit is None or len(metrics) <= limit:
+        return metrics
+    res = df[df["figure_type"].astype(object) == "result"]
+    counts = res.groupby(res["metric_id"].astype(str))["locality_id"].nunique()
+    top = set(sorted(metrics, key=lambda m: (-counts.get(m, 0), m))[:limit])
+    return [m for m in metrics if m in top]
 
 
 def across_term_pairs(df: pd.DataFrame, min_terms: int = 2) -> dict[str, list[str]]:
@@ -213,7 +256,8 @@ def shared_indicators(df: pd.DataFrame, min_localities: int = 2) -> list[str]:
 
 
 def left_out(df: pd.DataFrame, specs: list[Chart], lang: str = "vi") -> pd.DataFrame:
-    """Indicators with results that no comparison chart shows, and why: the index says what was left out."""
+    """What the pack does not show, and why: indicators with results that no comparison chart shows, and,
+    when the pack holds scorecards, the localities without one (the index and workbook list them)."""
     shown = {m for spec in specs if not spec.stem.startswith(("scorecard", "coverage", "targets"))
              for m in spec.rows["metric_id"].astype(str)}
     rows = df[df["figure_type"].astype(object) == "result"]
@@ -226,17 +270,46 @@ def left_out(df: pd.DataFrame, specs: list[Chart], lang: str = "vi") -> pd.DataF
         label_ = str(g["label_vi" if vi else "label_en"].iloc[0])
         why = (f"một địa phương ({n_loc}), một nhiệm kỳ: chưa có gì để so sánh" if vi else
                f"one locality ({n_loc}), one term: nothing to compare yet")
+        if n_loc > 1 or n_terms > 1:
+            why = ("ngoài số biểu đồ tối đa của gói (max_charts trong pack.csv): chỉ số ít địa phương báo cáo hơn"
+                   if vi else "beyond the pack's number of charts (max_charts in pack.csv): fewer localities report it")
         if g["term"].isna().all():
             why = "không thuộc nhiệm kỳ nào" if vi else "outside every term"
-        out.append({"metric_id": str(metric), "label": label_, "figures": len(g), "localities": n_loc,
-                    "terms": n_terms, "reason": why})
+        out.append({"metric_id": str(metric), "locality_id": "", "label": label_, "figures": len(g),
+                    "localities": n_loc, "terms": n_terms, "reason": why})
     no_term = df[df["term"].isna()]
     for r in no_term.itertuples():
-        out.append({"metric_id": str(r.metric_id), "label": str(r.label_vi if vi else r.label_en), "figures": 1,
-                    "localities": 1, "terms": 0,
+        out.append({"metric_id": str(r.metric_id), "locality_id": str(r.locality_id),
+                    "label": str(r.label_vi if vi else r.label_en), "figures": 1, "localities": 1, "terms": 0,
                     "reason": (f"số liệu {r.figure_id} nằm ngoài mọi nhiệm kỳ" if vi else
                                f"figure {r.figure_id} lies outside every term")})
-    return pd.DataFrame(out, columns=["metric_id", "label", "figures", "localities", "terms", "reason"])
+    out += _without_scorecard(df, specs, lang)
+    return pd.DataFrame(out, columns=LEFT_OUT_COLUMNS)
+
+
+LEFT_OUT_COLUMNS = ["metric_id", "locality_id", "label", "figures", "localities", "terms", "reason"]
+
+
+def _without_scorecard(df: pd.DataFrame, specs: list[Chart], lang: str) -> list[dict]:
+    """A row per locality the pack has no scorecard for, when it has scorecards at all (a bounded pack)."""
+    cards = {str(x) for spec in specs if spec.stem.startswith("scorecard")
+             for x in spec.rows["locality_id"].astype(str).unique()}
+    if not cards:
+        return []
+    from .charts import locality_text
+
+    rest = df[~df["locality_id"].astype(str).isin(cards)]
+    if rest.empty:
+        return []
+    names = locality_text(rest, lang)
+    stats = rest.groupby(rest["locality_id"].astype(str)).agg(
+        figures=("figure_id", "size"), metrics=("metric_id", "nunique"), terms=("term", "nunique"))
+    why = (f"không có trang tổng hợp riêng: gói chỉ gồm {len(cards)} địa phương được chọn hoặc có nhiều số liệu nhất; "
+           "chọn thêm bằng --localities" if lang == "vi" else
+           f"no scorecard of its own: the pack holds the {len(cards)} localities chosen or with most figures; "
+           "add it with --localities")
+    return [{"metric_id": "", "locality_id": lid, "label": names.get(lid, lid), "figures": int(r.figures),
+             "localities": 1, "terms": int(r.terms), "reason": why} for lid, r in stats.iterrows()]
 
 
 def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, today: date | None = None,
@@ -274,7 +347,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
         work = Path(tempfile.mkdtemp(prefix=f".{stamp}-{os.getpid()}-", dir=out_root))
         try:
             with pack_style(lang):
-                specs = pack_charts(df, lang, pack_rules(data_dir))
+                specs = pack_charts(df, lang, pack_rules(data_dir), localities)
             omitted = left_out(df, specs, lang)
             built = render_charts(specs, work, lang, say, pool=pool)
             say("Writing the workbook and index.html …")
@@ -386,9 +459,11 @@ def pack_style(lang: str = "vi"):
             yield
 
 
-def pack_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = None) -> list[Chart]:
-    """The pack's charts, each with a file stem of its own that cannot leave the export folder."""
-    specs, taken = briefing_charts(df, lang, rules), set()
+def pack_charts(df: pd.DataFrame, lang: str = "vi", rules: dict | None = None, localities=None) -> list[Chart]:
+    """The pack's charts, each with a file stem of its own that cannot leave the export folder; `localities`
+    (ids chosen for the briefing) get the scorecards and are highlighted in every comparison."""
+    chosen = {} if localities is None else {"localities": list(localities)}
+    specs, taken = briefing_charts(df, lang, rules, **chosen), set()
     for spec in specs:
         spec.stem = _unique(safe_stem(spec.stem), taken)  # two charts never share (or overwrite) a file
     return specs

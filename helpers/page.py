@@ -50,8 +50,8 @@ def write_index(path: Path, built, report, lang: str, stamp: str, omitted: pd.Da
             + f"<p class='files'>{links}</p></figcaption></figure>")
     if omitted is not None and not omitted.empty:
         parts.append(f"<section id='left-out'><h2>{e('Chưa có biểu đồ so sánh' if vi else 'Left out of the comparisons')}</h2>"
-                     f"<p>{e('Các chỉ số dưới đây có số liệu nhưng chưa đủ để so sánh; chúng vẫn có trong hồ sơ từng địa phương.' if vi else 'These indicators have figures but not enough to compare; they still appear in each locality’s scorecard.')}</p><ul>")
-        parts += [f"<li><b>{e(r.label)}</b> (<code>{e(r.metric_id)}</code>, {r.figures} "
+                     f"<p>{e('Các chỉ số và địa phương dưới đây có số liệu nhưng không có biểu đồ riêng trong gói này; lý do ghi ở từng dòng. Số liệu của chúng vẫn có trong dữ liệu và vẽ được trong các notebook.' if vi else 'The indicators and localities below have figures but no chart of their own in this pack; each line says why. Their figures stay in the data and can be drawn in the notebooks.')}</p><ul>")
+        parts += [f"<li><b>{e(r.label)}</b> (<code>{e(r.metric_id or r.locality_id)}</code>, {r.figures} "
                   f"{e('số liệu' if vi else 'figures')}): {e(r.reason)}</li>" for r in omitted.itertuples()]
         parts.append("</ul></section>")
     parts.append("</body></html>")

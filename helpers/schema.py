@@ -304,6 +304,9 @@ PACK = Table("pack", "data/pack.csv", "The briefing pack's rules: which charts t
     Field("figure_type", "vocab", "The figures it draws: result or target (empty: both).", vocab="figure_type"),
     Field("min_localities", "amount", "Localities an indicator needs before the chart is drawn.", True),
     Field("min_terms", "amount", "Terms one locality needs before the chart is drawn (across_terms).", True),
+    Field("max_labelled", "amount", "Localities a view draws and labels one by one; with more, it labels the chosen and notable ones and shows the rest of their level as context (empty: no limit; coverage: rows before it sums by province and level)."),
+    Field("notable", "amount", "Localities at the top and as many at the bottom that a view over `max_labelled` highlights by default, besides the chosen ones."),
+    Field("max_charts", "amount", "Charts of this kind the pack holds at most: the indicators most localities report, or the localities with most figures when none are chosen (empty: no limit); the rest are listed as left out."),
     Field("caption_vi", "text", "Caption under the chart, Vietnamese.", True),
     Field("caption_en", "text", "Caption under the chart, English.", True),
 ))

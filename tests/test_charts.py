@@ -190,3 +190,85 @@ def test_english_unit_names_come_from_the_data_folders_units_table(make_data):
     assert charts.metric_text(df, "security_cameras_count", "en") == ("Security cameras", "CCTV cameras", "level")
     assert charts.metric_text(df, "party_members_admitted_count", "en")[1] == "people per year"
     assert charts.metric_text(df, "party_members_admitted_count", "vi")[1] == "người/năm"
+
+
+# ---------------------------------------------------------------- highlight and context (issue 14)
+
+SMALL_RULE = {"max_labelled": 2, "notable": 1}  # four units report new Party members: past two, context
+
+
+def labelled_names(ax) -> set[str]:
+    return {t.get_text().split("\n")[0] for t in ax.get_yticklabels()}
+
+
+def test_under_the_rule_every_locality_is_labelled_and_no_context_drawn(df):
+    ax = charts.localities_chart(df, metric="party_members_admitted_count")
+    assert not [a for a in ax.get_children() if getattr(a, "get_gid", lambda: None)() == "context"]
+    assert "nền xám" not in ax.get_title(loc="left")
+
+
+def test_past_the_rule_notable_units_are_labelled_and_the_rest_of_their_level_is_context(df):
+    ax = charts.localities_chart(df, metric="party_members_admitted_count", rule=SMALL_RULE)
+    contexts = [a for a in ax.get_children() if getattr(a, "get_gid", lambda: None)() == "context"]
+    assert contexts, "the rest is drawn as context"
+    names = labelled_names(ax)
+    # the highest and lowest ward are labelled; the third ward is one faint dot; the district is another level
+    assert "1 phường khác" in names and "Quận Đông" not in names
+    assert len([n for n in names if n.startswith("Phường")]) == 2
+    sub = ax.get_title(loc="left")
+    assert "Tô màu 2 đơn vị; nền xám: 1 phường khác; không vẽ 1 đơn vị cấp khác" in sub
+    en = charts.localities_chart(df, metric="party_members_admitted_count", rule=SMALL_RULE, lang="en")
+    assert "2 units highlighted; grey: 1 other wards; 1 units of other levels not drawn" in en.get_title(loc="left")
+
+
+def test_a_chosen_locality_is_highlighted_with_its_own_level(df):
+    ax = charts.localities_chart(df, metric="party_members_admitted_count", rule=SMALL_RULE, highlight=["quan-dong"])
+    assert "Quận Đông" in labelled_names(ax)
+    assert "không vẽ 3 đơn vị cấp khác" in ax.get_title(loc="left")
+
+
+def test_terms_chart_draws_context_as_a_band_and_names_lines_once(df):
+    ax = charts.terms_chart(df, metric="party_members_admitted_count", rule={"max_labelled": 1, "notable": 0},
+                            highlight=["phuong-a"])
+    gids = {getattr(a, "get_gid", lambda: None)() for a in ax.get_children()}
+    assert {"context", "context-median"} <= gids
+    labels = [t.get_text() for t in ax.texts]
+    assert sum("Phường A" in x for x in labels) == 1  # the name at the line's end only
+    assert "nền xám: 2 phường khác" in ax.get_title(loc="left")
+
+
+def test_axes_level_helpers_leave_titles_to_the_figure_and_keep_each_others_sources(df):
+    fig, (left, right) = plt.subplots(1, 2)
+    charts.terms_plot(df, metric="military_recruits_count", ax=left)
+    charts.localities_plot(df, metric="cultural_families_pct", ax=right)
+    assert fig.get_suptitle() == "" and left.get_title(loc="left") == "" and right.get_title(loc="left") == ""
+    assert not fig.findobj(lambda a: hasattr(a, "get_gid") and a.get_gid() == "footer")
+    charts.finish(fig, title="Hai biểu đồ", subtitle="thử", lang="vi")
+    foot = footer(fig)
+    assert "Báo Đông" in foot  # behind the recruits of Quận Đông, left
+    assert "Cổng phường A" in foot and "Báo C" in foot  # behind the cultural families, right
+    assert set(charts.drawn_rows(fig)["metric_id"]) == {"military_recruits_count", "cultural_families_pct"}
+
+
+def test_axes_level_colours_follow_the_localities_drawn(df):
+    ax = charts.localities_plot(df, metric="cultural_families_pct")
+    expected = {c.lower() for c in theme.palette_for(["phuong-a", "phuong-c"]).values()}
+    assert dot_colours(ax) and dot_colours(ax) <= expected  # a flagged figure's ring is red, not its colour
+
+
+def test_coverage_sums_by_province_and_level_past_the_rule(df):
+    ax = charts.coverage_heatmap(df, rule={"max_labelled": 2})
+    assert ax.get_gid() == "coverage-by-province"
+    assert len(ax.get_yticklabels()) == df["province_id"].nunique()
+    assert any("Cấp xã" in t.get_text() for t in ax.get_xticklabels())
+    assert "theo tỉnh và cấp" in ax.get_title(loc="left")
+    assert charts.coverage_heatmap(df).get_gid() == "coverage-by-locality"
+
+
+def test_huge_spreads_get_a_log_scale_said_in_the_label(df):
+    df2 = df.copy()
+    is_a = (df2["locality_id"] == "phuong-a") & (df2["metric_id"] == "cultural_families_pct")
+    df2.loc[is_a, ["value", "value_per_year"]] = 1e6
+    ax = charts.localities_chart(df2, metric="cultural_families_pct")
+    assert ax.get_xscale() == "symlog" and "thang logarit" in ax.get_xlabel()
+    assert "e" not in "".join(t.get_text() for t in ax.get_xticklabels())  # numbers as printed, no 1e6

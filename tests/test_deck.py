@@ -186,3 +186,26 @@ def test_libreoffice_converts_the_deck_keeping_vietnamese(packs, tmp_path):
     assert "Gói tài liệu giao ban" in text
     assert "So sánh các địa phương qua các nhiệm kỳ" in text
     assert "Nguồn:" in text
+
+
+def test_native_charts_hold_only_the_highlighted_units_and_say_how_many_are_summarised(world_df):
+    """Past the rule's max_labelled, the slide's native chart keeps the units the pack's picture highlights."""
+    from helpers import analysis, charts
+    from helpers.deck import localities_points, notes_text, sources_of, subtitle_of, terms_series
+    from helpers.export import Chart, Plot
+
+    rule = {"max_labelled": 2, "notable": 1}
+    metric = "party_members_admitted_count"
+    rows = analysis.select(world_df, metric=metric)
+    spec = Chart(f"localities-{metric}", "", "caption", Plot(charts.localities_chart, world_df,
+                                                             dict(metric=metric, rule=rule)), rows)
+    pts = localities_points(spec, "vi")
+    assert pts["category"].str.startswith("Phường").all() and pts["figure_id"].nunique() < len(rows)
+    assert "nền xám: 1 phường khác" in subtitle_of(spec, "vi")
+    assert "chỉ gồm các đơn vị tô màu" in notes_text(spec, "vi")
+    assert "Báo Đông" not in sources_of(spec, "vi")  # Quận Đông is another level, not drawn
+    terms = Chart(f"across-terms-{metric}", "", "caption", Plot(charts.terms_chart, world_df,
+                                                                dict(metric=metric, rule=rule, highlight=["quan-dong"])),
+                  rows[rows["term"].notna()])
+    _, series = terms_series(terms, "vi")
+    assert [lid for lid, *_ in series] == ["quan-dong"]

@@ -614,7 +614,7 @@ def test_left_out_lists_each_indicator_no_comparison_shows_and_why(world_df, tmp
     with export.pack_style("vi"):
         specs = export.pack_charts(world_df, "vi", rules_in(tmp_path, RULES))
     out = export.left_out(world_df, specs, "en")
-    assert list(out.columns) == ["metric_id", "label", "figures", "localities", "terms", "reason"]
+    assert list(out.columns) == ["metric_id", "locality_id", "label", "figures", "localities", "terms", "reason"]
     # reported by one unit in one term each (a target alone is not a result to compare)
     assert out["metric_id"].tolist() == ["budget_revenue_bn_vnd", "households_out_of_poverty_count",
                                          "income_per_capita_mn_vnd", "party_members_admitted_pct_plan",
@@ -637,4 +637,29 @@ def test_left_out_names_a_figure_outside_every_term(make_data):
 def test_workbook_lists_what_was_left_out(pack):
     wb = load_workbook(pack / "briefing.xlsx", read_only=True)
     rows = list(wb["bo-ra-left-out"].iter_rows(values_only=True))
-    assert rows[0][:2] == ("metric_id", "label") and "party_members_count" in {r[0] for r in rows[1:]}
+    assert rows[0][:3] == ("metric_id", "locality_id", "label") and "party_members_count" in {r[0] for r in rows[1:]}
+
+
+def test_max_charts_bounds_the_pack_to_the_most_reported(world_df, tmp_path):
+    rules = rules_in(tmp_path, [dict(r, max_charts="2") if r["chart"] == "scorecard" else
+                                dict(r, max_charts="1") if r["chart"] == "localities" else r for r in RULES])
+    with export.pack_style("vi"):
+        specs = export.pack_charts(world_df, "en", rules)
+    stems = [s.stem for s in specs]
+    # the indicator most localities report, and the two localities with most figures
+    assert [s for s in stems if s.startswith("localities-")] == ["localities-party-members-admitted-count"]
+    counts = world_df["locality_id"].value_counts()
+    assert {s for s in stems if s.startswith("scorecard-")} == {f"scorecard-{lid}" for lid in counts.index[:2]}
+    out = export.left_out(world_df, specs, "en")
+    without = out[out["locality_id"].isin(counts.index[2:]) & (out["metric_id"] == "")]
+    assert len(without) == 2 and without["reason"].str.contains("add it with --localities").all()
+    assert "beyond the pack's number of charts" in out.set_index("metric_id").loc["poverty_rate_pct", "reason"]
+
+
+def test_chosen_localities_get_the_scorecards_and_the_highlight(world_df, tmp_path):
+    rules = rules_in(tmp_path, RULES)
+    with export.pack_style("vi"):
+        specs = export.pack_charts(world_df, "vi", rules, localities=["phuong-c"])
+    assert [s.stem for s in specs if s.stem.startswith("scorecard-")] == ["scorecard-phuong-c"]
+    across = next(s for s in specs if s.stem.startswith("localities-"))
+    assert across.draw.kwargs["highlight"] == ["phuong-c"]
