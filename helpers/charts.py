@@ -43,7 +43,7 @@ TEXT = {
     "marks": ("Ký hiệu", "Marks"),
     "no_data": ("Không có số liệu", "No figures"),
     "context_band": ("10–90% của {n} {kinds} khác", "10–90% of {n} other {kinds}"),
-    "context_median": ("trung vị", "median"),
+    "context_median": ("trung vị của phần nền xám", "median of the grey context"),
     "context_row": ("{n} {kinds} khác", "{n} other {kinds}"),
     "log_scale": ("thang logarit", "log scale"),
     "n_sources": ("{n} bài báo (danh sách trong tệp số liệu)", "{n} articles (listed in the numbers file)"),
@@ -143,20 +143,30 @@ def drawn_focus(ax) -> Focus | None:
 
 def finish(fig, *, title: str, subtitle: str, lang: str, panels: bool = False) -> None:
     """Figure-level: title, subtitle and the footer naming the articles behind every Axes drawn in `fig`."""
-    def fit(text: str, points: float) -> str:
-        """Wrapped to the figure's width (a bold DejaVu Sans character is about 0.62 em), so an A4 title is not cut."""
-        width = max(30, int(fig.get_figwidth() * 72 / (points * 0.62)))
+    def fit(text: str, points: float, indent: float = 0.0) -> str:
+        """Wrapped to the figure's width less `indent` inches (a bold DejaVu Sans character is about 0.62 em),
+        so an A4 title is not cut."""
+        width = max(30, int((fig.get_figwidth() - indent) * 72 / (points * 0.62)))
         return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
 
     if not panels:
         fig.suptitle(fit(title, 14), x=0.01, ha="left", fontweight="bold", fontsize=14)
         ax = fig.axes[0]
-        ax.set_title(fit(subtitle, 10), loc="left", fontsize=10, fontweight="normal", color="#444444")
+        ax.set_title(fit(subtitle, 10, _tick_label_inches(ax)), loc="left", fontsize=10, fontweight="normal",
+                     color="#444444")
     else:  # several panels: the subtitle rides in the suptitle, which the layout makes room for
         fig.suptitle(f"{fit(title, 12)}\n{fit(subtitle, 12)}", x=0.01, ha="left", fontweight="bold", fontsize=12)
     footer = textwrap.fill(sources_line(drawn_rows(fig), lang, drawn_rows(fig, context=True)),
                            150 if fig.get_figwidth() > 8 else 95)
     fig.supxlabel(footer, x=0.01, ha="left", fontsize=7.5, color="#555555").set_gid("footer")
+
+
+def _tick_label_inches(ax) -> float:
+    """About how far the axes start from the figure's left edge: the widest y tick label (names, in a
+    localities chart) and the axis label. The subtitle starts there, so it is wrapped that much narrower."""
+    labels = [line for tick in ax.get_yticklabels() for line in tick.get_text().split("\n")]
+    size = ax.yaxis.get_ticklabels()[0].get_fontsize() if labels else 10
+    return max((len(x) for x in labels), default=8) * size * 0.6 / 72 + 0.5
 
 
 def _with_note(subtitle: str, found: Focus | None, lang: str) -> str:
@@ -169,17 +179,26 @@ def value_axis(ax, values, unit: str, lang: str, axis: str = "y") -> None:
     """Label the value axis with its unit and numbers as the text prints them ('7.210', never '1e6'); when
     the values drawn span three orders of magnitude or more, a log scale (said in the label), or the
     smallest would all sit on zero."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter
 
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
     log = len(v) > 1 and v.max() / v.min() >= 1000
     if log:
         (ax.set_yscale if axis == "y" else ax.set_xscale)("symlog", linthresh=float(v.min()))
+        (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(FixedLocator(decade_ticks(v.min(), v.max())))
         unit = f"{unit} ({t('log_scale', lang)})"
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(unit)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(
         FuncFormatter(lambda x, _: words.number(x, lang, compact=True)))
+
+
+def decade_ticks(low: float, high: float, most: int = 5) -> list[float]:
+    """Powers of ten covering low..high, every second or third one when there are more than `most`, so the
+    labels of a log axis never collide on an A4 chart ('1.000.000' is wide)."""
+    first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
+    step = int(np.ceil((last - first + 1) / most))
+    return [10.0 ** d for d in range(first, last + 1, step)]
 
 
 def draw_figure(ax, x, y, *, low=None, high=None, qualifier="exact", flagged=False, colour=NEUTRAL,
@@ -208,10 +227,13 @@ def marks_legend(ax, rows: pd.DataFrame, lang: str, loc="upper right") -> None:
         present.append(("range", Line2D([], [], color="#333333", lw=3, alpha=0.55)))
     if rows["flag"].notna().any():
         present.append(("flagged", Line2D([], [], marker="o", ls="", mfc="white", mec="#C00000", mew=2)))
-    if not present:
-        return
     idx = 0 if lang == "vi" else 1
-    leg = ax.legend([h for _, h in present], [MARK_LABELS[k][idx] for k, _ in present], title=t("marks", lang),
+    labelled = [(h, MARK_LABELS[k][idx]) for k, h in present] + [
+        (a, a.get_label()) for a in [*ax.collections, *ax.lines]
+        if str(a.get_gid()).startswith("context") and not a.get_label().startswith("_")]
+    if not labelled:
+        return
+    leg = ax.legend([h for h, _ in labelled], [x for _, x in labelled], title=t("marks", lang),
                     loc=loc, fontsize=8, title_fontsize=8, frameon=True)
     leg.set_gid("marks-legend")
     ax.add_artist(leg)
@@ -271,7 +293,7 @@ def terms_plot(data: pd.DataFrame, *, metric: str, figure_type: str = "result", 
     palette = {**palette_for(view["locality_id"]), **(palette or {})}
     notes = [note for lid, g in view.groupby("locality_id", sort=False)
              for note in _term_line(ax, g, shown, mine, names[lid], palette[lid], lang, name_last=found.summarised)]
-    ax.set_xticks(range(len(shown)), [label("term", tm, lang) for tm in shown])
+    ax.set_xticks(range(len(shown)), fit_ticks([label("term", tm, lang) for tm in shown], ax))
     ax.set_xlim(-0.5, len(shown) - 0.3)
     ax.set_ylim(bottom=0)
     value_axis(ax, np.r_[view["value"], band.to_numpy().ravel()], metric_text(rows, metric, lang)[1], lang)
@@ -302,6 +324,18 @@ def _term_line(ax, g, shown, rows, name, colour, lang, *, name_last=False):
     return notes
 
 
+def fit_ticks(labels: list[str], ax) -> list[str]:
+    """Category labels on two lines ('Nhiệm kỳ' over '2010–2015') when one line would run into the next on
+    a narrow (A4) chart."""
+    from matplotlib.font_manager import FontProperties
+
+    size = FontProperties(size=plt.rcParams["xtick.labelsize"]).get_size_in_points()
+    room = ax.figure.get_figwidth() * 0.75 / max(len(labels), 1) * 72  # points per category
+    if max((len(x) for x in labels), default=0) * size * 0.62 <= room:
+        return labels
+    return ["\n".join(x.rsplit(" ", 1)) for x in labels]
+
+
 def spread_labels(ax, notes, gap: float = 13.0) -> None:
     """Move labels of one column apart (at least `gap` points) so close values stay legible; each label stays
     beside its mark, only its offset changes. Positions are read with the axis limits already set."""
@@ -330,15 +364,15 @@ def _term_band(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _draw_band(ax, band: pd.DataFrame, shown: list[str], text: str, lang: str) -> None:
-    """The context: a grey band from the 10th to the 90th percentile and a dashed median, named once."""
+    """The context: a grey band from the 10th to the 90th percentile and a dashed median, named in the
+    legend (an annotation ran into the labels of the highlighted units)."""
     band = band.reindex([tm for tm in shown if tm in band.index])
     xs = [shown.index(tm) for tm in band.index]
-    ax.fill_between(xs, band[0.1], band[0.9], color=NEUTRAL, alpha=0.18, lw=0, gid="context", zorder=1)
-    ax.plot(xs, band[0.5], color=NEUTRAL, lw=1, ls="--", gid="context-median", zorder=1)
+    ax.fill_between(xs, band[0.1], band[0.9], color=NEUTRAL, alpha=0.18, lw=0, gid="context", zorder=1, label=text)
+    ax.plot(xs, band[0.5], color=NEUTRAL, lw=1, ls="--", gid="context-median", zorder=1,
+            label=t("context_median", lang))
     if len(xs) == 1:  # one term: a band has no width, so a bar shows it
         ax.vlines(xs, band[0.1], band[0.9], colors=NEUTRAL, lw=8, alpha=0.25, gid="context")
-    ax.annotate(f"{text} ({t('context_median', lang)} - -)", (xs[0], band[0.9].iloc[0]), xytext=(-6, 6),
-                textcoords="offset points", fontsize=8, color="#555555", ha="left", va="bottom")
 
 
 def terms_chart(data: pd.DataFrame, *, metric: str, figure_type: str = "result", localities=None, highlight=None,
@@ -389,7 +423,9 @@ def localities_plot(data: pd.DataFrame, *, metric: str, term: str | None = None,
     mine = rows[ids.isin(found.highlighted)].sort_values("cmp_v", kind="stable")
     names = locality_text(mine, lang)
     palette = {**palette_for(mine["locality_id"]), **(palette or {})}
-    ticks = [f"{names[r.locality_id]}\n{words.period(r.period_start, r.period_end, lang)}" for r in mine.itertuples()]
+    rows_per_inch = (len(mine) + 1) / ax.figure.get_figheight()
+    sep = "\n" if rows_per_inch <= 1.0 else " · "  # two-line labels only where the rows have room for them
+    ticks = [f"{names[r.locality_id]}{sep}{words.period(r.period_start, r.period_end, lang)}" for r in mine.itertuples()]
     for y, r in enumerate(mine.itertuples()):
         colour = palette[r.locality_id]
         draw_figure(ax, r.cmp_v, y, qualifier=r.qualifier, flagged=pd.notna(r.flag), colour=colour, size=90)

@@ -272,3 +272,25 @@ def test_huge_spreads_get_a_log_scale_said_in_the_label(df):
     ax = charts.localities_chart(df2, metric="cultural_families_pct")
     assert ax.get_xscale() == "symlog" and "thang logarit" in ax.get_xlabel()
     assert "e" not in "".join(t.get_text() for t in ax.get_xticklabels())  # numbers as printed, no 1e6
+
+
+def test_log_axis_labels_at_most_five_decades():
+    from helpers.charts import decade_ticks
+
+    assert decade_ticks(5, 800) == [1.0, 10.0, 100.0, 1000.0]
+    wide = decade_ticks(0.5, 9_000_000)
+    assert len(wide) <= 5 and wide[0] <= 0.5 and wide[-1] >= 9_000_000
+
+
+def test_term_labels_break_onto_two_lines_only_on_a_narrow_chart():
+    from helpers.charts import fit_ticks
+
+    labels = ["Nhiệm kỳ 2010–2015", "Nhiệm kỳ 2015–2020", "Nhiệm kỳ 2020–2025"]
+    wide, ax_wide = plt.subplots(figsize=(11, 6))
+    narrow, ax_narrow = plt.subplots(figsize=(6.3, 4.4))
+    try:
+        assert fit_ticks(labels, ax_wide) == labels
+        assert fit_ticks(labels, ax_narrow) == [x.replace("kỳ ", "kỳ\n") for x in labels]
+    finally:
+        plt.close(wide)
+        plt.close(narrow)
