@@ -126,7 +126,9 @@ def test_notebook_runs_in_jupyterlab(lab, browser, path):
         images = page.locator(".jp-OutputArea-output img")
         assert images.count() > 0, "no chart appeared"
         if path.name.startswith(("02-", "03-")):
-            page.wait_for_selector(".jp-OutputArea-output .widget-dropdown select", timeout=30_000)
+            # the explorers' controls: a metric list (02) or a search box that feeds a short list (03)
+            page.wait_for_selector(".jp-OutputArea-output .widget-dropdown select, "
+                                   ".jp-OutputArea-output .widget-text input", timeout=30_000)
             assert not page.get_by_text("Error displaying widget").count()
         images.first.scroll_into_view_if_needed()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
