@@ -17,6 +17,7 @@ import weakref
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 import pandas as pd
 import seaborn as sns
 
@@ -659,6 +660,9 @@ def metric_panel(data: pd.DataFrame, *, metric: str, lang: str | None = None, ax
     ax.set_ylim(0, top * 1.45 if top > 0 else 1)
     ax.set_xlim(-0.6, len(g) - 0.4)
     ax.tick_params(axis="y", labelsize=6.5)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: words.number(x, lang, compact=True)))  # '20.000'
+    if len(g) >= 4:  # periods side by side run into each other in a small panel
+        ax.tick_params(axis="x", labelrotation=45)
     lbl, unit, _ = metric_text(g, metric, lang)
     ax.set_title(textwrap.fill(lbl, wrap) + f"\n({unit})", fontsize=7.5, fontweight="bold", loc="left")
     ax.grid(axis="x", visible=False)
