@@ -18,7 +18,6 @@ between the `calls` markers; the rest of the file is left alone.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -236,13 +235,9 @@ def profile(data_dir: str, top: int = 12) -> None:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", default="1000,3000,10000", help="articles per corpus, comma-separated (50 figures each)")
-    p.add_argument("--out", default=str(ROOT / "benchmarks" / "README.md"), help="file that receives the table")
-    p.add_argument("--json", help="also write the raw results here")
-    p.add_argument("--work", help="folder for the corpora and the cache (default: a temporary folder, removed)")
-    p.add_argument("--keep", action="store_true", help="keep the generated corpora")
-    p.add_argument("--seed", type=int, default=1)
+    from benchmarks.run import corpus_options
+
+    p = corpus_options(__doc__.splitlines()[0])
     p.add_argument("--profile", metavar="DATA_DIR", help="only profile each analysis call on this data folder")
     args = p.parse_args(argv)
     if args.profile:

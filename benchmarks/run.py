@@ -306,14 +306,20 @@ def write_readme(path: Path, block: str, start: str = START, end: str = END) -> 
     path.write_text(text, encoding="utf-8")
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_options(description: str) -> argparse.ArgumentParser:
+    """The options every benchmark over generated corpora shares: sizes, where results and corpora go, seed."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--sizes", default="1000,3000,10000", help="articles per corpus, comma-separated (50 figures each)")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "README.md"), help="file that receives the results")
     p.add_argument("--json", help="also write the raw results here")
     p.add_argument("--work", help="folder for the corpora (default: a new temporary folder, removed at the end)")
     p.add_argument("--keep", action="store_true", help="keep the generated corpora")
     p.add_argument("--seed", type=int, default=1)
+    return p
+
+
+def main(argv=None) -> int:
+    p = corpus_options(__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=3, help="runs of each quick measurement (median reported)")
     p.add_argument("--quick", type=float, default=10.0, help="a measurement under this many seconds is repeated")
     p.add_argument("--text-scales", default="1,4,16", help="text sizes for the evidence check's linearity ('' to skip)")
