@@ -399,18 +399,21 @@ def write_deck(path: Path, chosen, pack_dir: Path, lang: str = "vi", *, stamp: s
 
     for spec, files in chosen:
         slide = prs.slides.add_slide(blank)
-        _textbox(slide, margin, Inches(0.3), W - 2 * margin, Inches(0.7), spec.title or spec.stem, 26, bold=True)
-        _textbox(slide, margin, Inches(0.95), W - 2 * margin, Inches(0.5), subtitle_of(spec, lang), 15, colour="444444")
-        _textbox(slide, margin, Inches(6.7), W - 2 * margin, Inches(0.6), sources_of(spec, lang), 10, colour="555555")
-        box = (margin, Inches(1.5), W - 2 * margin, Inches(5.1))
         kind = kind_of(spec.stem)
-        if kind == "across-terms":
-            _style_chart(_terms_chart(slide, spec, lang, box))
-        elif kind in ("localities", "reorganisation"):
-            _style_chart(_localities_chart(slide, spec, lang, box))
+        if kind in ("across-terms", "localities", "reorganisation"):
+            _textbox(slide, margin, Inches(0.3), W - 2 * margin, Inches(0.7), spec.title or spec.stem, 26, bold=True)
+            _textbox(slide, margin, Inches(0.95), W - 2 * margin, Inches(0.5), subtitle_of(spec, lang), 15,
+                     colour="444444")
+            _textbox(slide, margin, Inches(6.7), W - 2 * margin, Inches(0.6), sources_of(spec, lang), 10,
+                     colour="555555")
+            box = (margin, Inches(1.5), W - 2 * margin, Inches(5.1))
+            draw = _terms_chart if kind == "across-terms" else _localities_chart
+            _style_chart(draw(slide, spec, lang, box))
         else:
             png = Path(pack_dir) / files["slide"][0]
-            # the pack's slide PNG already carries title and footer: fit it under the slide's own title
+            # the pack's slide PNG carries its own title, subtitle and sources: it alone fills the slide, so
+            # they are not said twice
+            box = (margin, Inches(0.3), W - 2 * margin, prs.slide_height - Inches(0.6))
             pic = slide.shapes.add_picture(str(png), box[0], box[1], height=box[3])  # its own aspect ratio
             if pic.width > box[2]:
                 pic.height = int(pic.height * box[2] / pic.width)

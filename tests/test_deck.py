@@ -131,6 +131,7 @@ def test_pictures_only_where_a_native_chart_cannot_say_it(packs):
         notes = slide.notes_slide.notes_text_frame.text
         if is_picture(stem):
             assert pictures and chart_of(slide) is None and "là ảnh của biểu đồ" in notes
+            assert not texts_of(slide)  # the picture carries title, subtitle and sources: not said twice
         else:
             assert not pictures and chart_of(slide) is not None and "Biểu đồ PowerPoint gốc" in notes
 
