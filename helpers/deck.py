@@ -76,11 +76,7 @@ def choose(built, charts=None, localities=None):
     """The (chart, files) pairs the analyst chose: `charts` a list of stems (None: all the pack has, in its
     order) and `localities` a list of ids (None: all). A chart showing none of the chosen localities is left
     out; a native chart keeps only their figures. Unknown names raise ValueError listing the known ones."""
-    stems = [spec.stem for spec, _ in built]
-    if charts is not None:
-        unknown = [c for c in charts if c not in stems]
-        if unknown:
-            raise ValueError(f"no chart named {', '.join(unknown)} in this pack; charts: {', '.join(stems)}")
+    check_charts([spec for spec, _ in built], charts)
     out = []
     for spec, files in built:
         if charts is not None and spec.stem not in charts:
@@ -98,13 +94,34 @@ def choose(built, charts=None, localities=None):
     return out
 
 
+def _unknown_names(what: str, unknown: list[str], known: list[str]) -> str:
+    """'no chart named X in this pack; did you mean …': the nearest known names, not all of them (a national
+    pack knows thousands of localities)."""
+    import difflib
+
+    near = sorted({m for u in unknown for m in difflib.get_close_matches(u, known, n=5, cutoff=0.5)})
+    hint = (f"did you mean: {', '.join(near)}" if near
+            else f"known: {', '.join(known[:30])}{f' … ({len(known):,} in all)' if len(known) > 30 else ''}")
+    return f"no {what} {', '.join(unknown)}; {hint}"
+
+
+def check_charts(specs, charts) -> None:
+    """Refuse chart names the pack does not hold, as soon as the pack is planned (before minutes of drawing)."""
+    if charts is None:
+        return
+    stems = [spec.stem for spec in specs]
+    unknown = [c for c in charts if c not in stems]
+    if unknown:
+        raise ValueError(_unknown_names("chart named", unknown, stems) + " (charts of this pack)")
+
+
 def check_localities(df: pd.DataFrame, localities) -> None:
     if localities is None:
         return
     known = sorted(set(df["locality_id"].astype(str)))
     unknown = [x for x in localities if x not in known]
     if unknown:
-        raise ValueError(f"no locality {', '.join(unknown)} in the data; localities: {', '.join(known)}")
+        raise ValueError(_unknown_names("locality", unknown, known) + " (ids in the data)")
 
 
 # ---------------------------------------------------------------- what a chart says, in words

@@ -337,7 +337,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
         say(f"  {report.summary()}")
         if unchecked:
             say(f"WARNING: {unchecked}")
-        from .deck import check_localities
+        from .deck import check_charts, check_localities
         check_localities(df, localities)
         out_root = Path(out_dir or paths.EXPORTS)
         out_root.mkdir(parents=True, exist_ok=True)
@@ -348,6 +348,7 @@ def export_pack(data_dir=None, out_dir=None, *, lang: str = "vi", texts=None, to
         try:
             with pack_style(lang):
                 specs = pack_charts(df, lang, pack_rules(data_dir), localities)
+            check_charts(specs, charts)  # before minutes of drawing, not after
             omitted = left_out(df, specs, lang)
             built = render_charts(specs, work, lang, say, pool=pool)
             say("Writing the workbook and index.html …")

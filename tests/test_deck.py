@@ -164,6 +164,15 @@ def test_unknown_chart_or_locality_refused_with_the_known_ones(world_data, tmp_p
         export_pack(data, tmp_path, texts=texts, progress=lambda m: None, localities=["nowhere"])
 
 
+def test_a_misspelt_chart_is_refused_before_any_chart_is_drawn(world_data, tmp_path):
+    data, texts = world_data
+    said = []
+    with pytest.raises(ValueError, match="no chart named coverag; did you mean: coverage"):
+        export_pack(data, tmp_path, texts=texts, progress=said.append, charts=["coverag"])
+    assert not [m for m in said if m.startswith("[")]  # no '[1/N] stem' line: nothing was drawn
+    assert not list(tmp_path.iterdir())  # and nothing is left behind
+
+
 def soffice_pdf(path, out):
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
