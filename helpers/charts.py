@@ -294,7 +294,10 @@ def terms_plot(data: pd.DataFrame, *, metric: str, figure_type: str = "result", 
     palette = {**palette_for(view["locality_id"]), **(palette or {})}
     notes = [note for lid, g in view.groupby("locality_id", sort=False)
              for note in _term_line(ax, g, shown, mine, names[lid], palette[lid], lang, name_last=found.summarised)]
-    ax.set_xticks(range(len(shown)), fit_ticks([label("term", tm, lang) for tm in shown], ax))
+    ticks = fit_ticks([label("term", tm, lang) for tm in shown], ax)
+    ax.set_xticks(range(len(shown)), ticks)
+    if ticks and not _fits(max(len(x) for tk in ticks for x in tk.split("\n")), len(ticks), ax):
+        ax.tick_params(axis="x", labelrotation=30)  # even two lines run together: tilt them
     ax.set_xlim(-0.5, len(shown) - 0.3)
     ax.set_ylim(bottom=0)
     value_axis(ax, np.r_[view["value"], band.to_numpy().ravel()], metric_text(rows, metric, lang)[1], lang)
@@ -328,13 +331,18 @@ def _term_line(ax, g, shown, rows, name, colour, lang, *, name_last=False):
 def fit_ticks(labels: list[str], ax) -> list[str]:
     """Category labels on two lines ('Nhiệm kỳ' over '2010–2015') when one line would run into the next on
     a narrow (A4) chart."""
+    if _fits(max((len(x) for x in labels), default=0), len(labels), ax):
+        return labels
+    return ["\n".join(x.rsplit(" ", 1)) for x in labels]
+
+
+def _fits(chars: int, categories: int, ax) -> bool:
+    """Whether a tick label of `chars` characters fits its category's share of the axis width."""
     from matplotlib.font_manager import FontProperties
 
     size = FontProperties(size=plt.rcParams["xtick.labelsize"]).get_size_in_points()
-    room = ax.figure.get_figwidth() * 0.75 / max(len(labels), 1) * 72  # points per category
-    if max((len(x) for x in labels), default=0) * size * 0.62 <= room:
-        return labels
-    return ["\n".join(x.rsplit(" ", 1)) for x in labels]
+    room = ax.figure.get_figwidth() * 0.7 / max(categories, 1) * 72  # points per category
+    return chars * size * 0.62 <= room
 
 
 def spread_labels(ax, notes, gap: float = 13.0) -> None:

@@ -64,8 +64,9 @@ def focus(rows: pd.DataFrame, *, highlight=None, province: str | None = None, ma
     """Split the localities of `rows` (one indicator) into highlighted and context.
 
     Up to `max_labelled` units (or with no limit), every one is highlighted, as a small data set always was.
-    Beyond it, the view keeps the level of the chosen units (else the level most units report at) and
-    highlights the chosen ones, the `province` unit and the `notable` highest and lowest of that level."""
+    Beyond it, the view keeps the level of the chosen units (else the level most units report at); when
+    that level has no more than `max_labelled` units they are all labelled, else the view highlights the
+    chosen ones, the `province` unit and the `notable` highest and lowest of that level."""
     ids = rows["locality_id"].astype(str)
     units = list(dict.fromkeys(ids))
     if max_labelled is None or len(units) <= max_labelled:
@@ -74,6 +75,9 @@ def focus(rows: pd.DataFrame, *, highlight=None, province: str | None = None, ma
     level = rows["level"].astype(str)
     levels = list(dict.fromkeys(level[ids.isin(chosen)])) or [_commonest_level(rows)]
     pool = rows[level.isin(levels)]
+    if pool["locality_id"].nunique() <= max_labelled:  # the level alone is few enough: label all of it
+        kept = list(dict.fromkeys(pool["locality_id"].astype(str)))
+        return Focus({u: "all" for u in kept}, [], levels, int(ids[~level.isin(levels)].nunique()))
     picked = {u: "chosen" for u in chosen}
     if province and province in set(units):
         picked.setdefault(province, "province")
