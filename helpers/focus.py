@@ -35,8 +35,9 @@ class Focus:
         if not self.summarised and not self.other_levels:
             return ""
         n, m, kinds = len(self.highlighted), words.number(len(self.context), lang), level_words(self.levels, lang)
-        text = (f"tô màu {n} đơn vị; nền xám: {m} {kinds} khác" if lang == "vi" else
-                f"{n} units highlighted; grey: {m} other {kinds}")
+        text = (f"tô màu {n} đơn vị" if lang == "vi" else f"{n} units highlighted")
+        if self.context:
+            text += f"; nền xám: {m} {kinds} khác" if lang == "vi" else f"; grey: {m} other {kinds}"
         if self.other_levels:
             other = words.number(self.other_levels, lang)
             text += (f"; không vẽ {other} đơn vị cấp khác" if lang == "vi" else

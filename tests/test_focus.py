@@ -24,7 +24,8 @@ def test_up_to_the_limit_every_unit_is_labelled():
 def test_past_the_limit_a_level_few_enough_is_labelled_whole_and_the_other_levels_counted():
     found = focus(rows(8, 6), max_labelled=10, notable=2)
     assert set(found.highlighted) == {f"w{i}" for i in range(8)} and not found.context
-    assert found.other_levels == 6 and "không vẽ 6 đơn vị cấp khác" in found.note("vi")
+    assert found.other_levels == 6 and found.note("vi") == "tô màu 8 đơn vị; không vẽ 6 đơn vị cấp khác"
+    assert found.note("en") == "8 units highlighted; 6 units of other levels not drawn"
 
 
 def test_at_national_size_the_chosen_top_and_bottom_are_labelled_and_the_rest_counted():
