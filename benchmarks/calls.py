@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
-from benchmarks.run import machine, write_readme  # noqa: E402
+from benchmarks.run import machine, publish  # noqa: E402
 
 START, END = "<!-- calls:start -->", "<!-- calls:end -->"
 GOALS = {"analysis_x_floor": 10.0, "chart_x_shipped": 3.0, "from_articles": 3000}
@@ -235,7 +235,7 @@ def profile(data_dir: str, top: int = 12) -> None:
 
 
 def main(argv=None) -> int:
-    from benchmarks.run import corpus_options
+    from benchmarks.run import corpus_options  # noqa: F811
 
     p = corpus_options(__doc__.splitlines()[0])
     p.add_argument("--profile", metavar="DATA_DIR", help="only profile each analysis call on this data folder")
@@ -274,12 +274,7 @@ def main(argv=None) -> int:
     finally:
         if not args.work and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    results["elapsed"] = time.perf_counter() - started
-    block = render(results)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
-    write_readme(Path(args.out), block, START, END)
-    print(block)
+    publish(results, args, started, render, START, END)
     return 0
 
 

@@ -306,6 +306,16 @@ def write_readme(path: Path, block: str, start: str = START, end: str = END) -> 
     path.write_text(text, encoding="utf-8")
 
 
+def publish(results: dict, args, started: float, render, *markers: str) -> None:
+    """The run's table into the README (between its markers), the raw results as JSON when asked, and out."""
+    results["elapsed"] = time.perf_counter() - started
+    block = render(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    write_readme(Path(args.out), block, *markers)
+    print(block)
+
+
 def corpus_options(description: str) -> argparse.ArgumentParser:
     """The options every benchmark over generated corpora shares: sizes, where results and corpora go, seed."""
     p = argparse.ArgumentParser(description=description)
@@ -360,12 +370,7 @@ def main(argv=None) -> int:
     finally:
         if not args.work and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    results["elapsed"] = time.perf_counter() - started
-    block = render(results)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
-    write_readme(Path(args.out), block)
-    print(block)
+    publish(results, args, started, render)
     return 0
 
 

@@ -217,5 +217,7 @@ def test_calls_table_gives_ratios_and_says_which_goal_is_missed_by_how_much(tmp_
     assert verdicts[2] == "nothing fails: missed, 1 failure(s): `c` (3,000 articles): ValueError: too many / labels"
     out = tmp_path / "README.md"
     out.write_text(f"# B\n\n{calls.START}\nold\n{calls.END}\n\nAfter.\n", encoding="utf-8")
-    calls.write_readme(out, block, calls.START, calls.END)
+    from benchmarks.run import write_readme
+
+    write_readme(out, block, calls.START, calls.END)
     assert "old" not in out.read_text(encoding="utf-8") and out.read_text(encoding="utf-8").endswith("After.\n")
