@@ -37,11 +37,17 @@ def _decoded(path: Path) -> tuple[str | None, str]:
     return text, ""
 
 
+def unmarked(text: str) -> str:
+    """Vietnamese without its marks ('Ngọc Lâm' -> 'Ngoc Lam', 'Đồng' -> 'Dong'): what ids and typed searches
+    compare, so a reader may type without diacritics."""
+    text = str(text).replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def slug(text: str, sep: str = "-", *, lower: bool = True, keep: str = "") -> str:
     """ASCII letters and digits (marks removed, 'đ' made 'd'), every other run of characters one `sep`, trimmed:
     the one way an id, a file name or a sheet name is made from Vietnamese words ('Ngọc Lâm' -> 'ngoc-lam')."""
-    text = str(text).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = unmarked(text)
     text = text.lower() if lower else text
     return re.sub(rf"[^A-Za-z0-9{re.escape(keep)}]+", sep, text).strip(sep)
 

@@ -8,14 +8,13 @@ the figures of the metric or locality shown.
 """
 from __future__ import annotations
 
-import unicodedata
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import analysis, charts
 from .localities import display_name
 from .periods import TERMS
+from .texts import unmarked
 from .theme import set_theme
 
 LANGS = [("Tiếng Việt", "vi"), ("English", "en")]
@@ -53,8 +52,7 @@ def locality_options(df: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str]
 
 def folded(text: str) -> str:
     """'Phường Ngọc Lâm' -> 'phuong ngoc lam': what typed searches compare, diacritics optional."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+    return " ".join(unmarked(text).casefold().split())
 
 
 def search(options: list[tuple[str, str]], query: str, limit: int = SHORT_LIST) -> list[tuple[str, str]]:
