@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import words
+from .frames import without_attrs
 from .localities import display_name, successor_chain
 from .periods import TERM_DTYPE, TERMS
 from .schema import VOCABULARIES, label
@@ -57,12 +58,6 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, (list, tuple, set, frozenset, pd.Index, pd.Series, np.ndarray)) else [value]
 
 
-def _plain(df: pd.DataFrame) -> pd.DataFrame:
-    """The same table without `attrs`: pandas deep-copies attrs (the load's problems) on every operation,
-    which cost more than the work itself at national size. A view, not a copy (O(columns))."""
-    return pd.DataFrame(df, copy=False) if df is not None and df.attrs else df
-
-
 def _term_code(term: str) -> str:
     """'2020-2025' (ASCII hyphen, as people type it) -> '2020–2025' (the en dash of TERMS)."""
     return str(term).replace("-", "–")
@@ -76,7 +71,7 @@ def select(df: pd.DataFrame, *, metric=None, locality=None, level=None, tier=Non
     figure_type=None for both. The selection carries no `attrs`: the load's problems describe the
     whole folder, and pandas would deep-copy them on every later operation on the selection.
     """
-    df = _plain(df)
+    df = without_attrs(df)
     filters = {"metric_id": metric, "locality_id": locality, "level": level, "tier": tier, "term": term,
                "figure_type": figure_type, "category": category}
     mask = np.ones(len(df), dtype=bool)
@@ -170,7 +165,7 @@ def caveats(df: pd.DataFrame) -> list[Caveat]:
 
     Codes come in the order of CAVEAT_CODES; a code appears only when some row triggers it.
     """
-    df = _plain(df)
+    df = without_attrs(df)
     if df is None or df.empty:
         return []
     rows = df[[c for c in CAVEAT_COLUMNS if c in df.columns]]
@@ -600,7 +595,7 @@ def term_view(df: pd.DataFrame, metric: str, *, figure_type="result") -> pd.Data
     Flows are per year, so a term and half a term fall in one comparable column. Figures whose
     period lies outside every term are left out (they have no term to sit in).
     """
-    df = _plain(df)
+    df = without_attrs(df)
     rows = select(df, metric=metric, figure_type=figure_type)
     view = _view_of(rows)
     view.attrs = {"caveats": caveats(_rows_of(rows, view))}
@@ -620,7 +615,7 @@ def reorganisations(df: pd.DataFrame, figure_type: str = "result") -> pd.DataFra
     """Every successor and its predecessors that both have figures of one indicator: the pairs a briefing
     puts side by side across the 2025 reorganisation. Columns: successor_id, metric_id, predecessor_ids
     (a tuple), shares (a tuple of whole/part, same order)."""
-    df = _plain(df)
+    df = without_attrs(df)
     rows = df[df["figure_type"].astype(object) == figure_type] if figure_type else df
     have = rows.groupby("metric_id", observed=True)["locality_id"].agg(lambda s: set(s.astype(str)))
     units = rows.drop_duplicates("locality_id")
@@ -643,7 +638,7 @@ def compare_terms(df: pd.DataFrame, metric: str, locality: str) -> pd.DataFrame:
     When two units share a term, the change is taken from the locality's own row where it has one.
     change_pct is the change as a per cent of the previous value's size (NaN when that is 0 or missing).
     """
-    df = _plain(df)
+    df = without_attrs(df)
     after, before = _related(df, locality)
     rows = select(df, metric=metric, locality=[locality] + after + before)
     view = _view_of(rows)
@@ -700,7 +695,7 @@ def compare_reorganisation(df: pd.DataFrame, successor: str, metric: str, *, fig
     """A unit formed in the 2025 reorganisation beside its predecessors, on one indicator: their figures
     (successor first), with a merged_2025 caveat that names the merge in words. The units differ in size,
     so nothing is added up or derived."""
-    df = _plain(df)
+    df = without_attrs(df)
     _, before = _related(df, successor)
     rows = select(df, metric=metric, locality=[successor] + before, figure_type=figure_type)
     order = {lid: i for i, lid in enumerate([successor] + before)}
@@ -724,7 +719,7 @@ def rank(df: pd.DataFrame, metric: str, *, tier=None, term=None) -> pd.DataFrame
     Ties share the better rank. A neutral metric (members in total, recruits) is ranked by
     size, and a `neutral_direction` caveat says that a higher rank is not better.
     """
-    df = _plain(df)
+    df = without_attrs(df)
     rows = select(df, metric=metric, tier=tier, term=term)
     view = _view_of(rows)
     direction = str(rows["direction"].iloc[0]) if not rows.empty else "higher"
@@ -800,7 +795,7 @@ def targets_vs_results(df: pd.DataFrame) -> pd.DataFrame:
     the target came from: 'target' (an annotated target), 'plan_100' (a % of plan figure against
     100%) or 'targets_met' (21/21: the count against its total).
     """
-    df = _plain(df)
+    df = without_attrs(df)
     if df.empty:
         return _empty_tvr()
     kinds = df["figure_type"].astype(object)
@@ -946,7 +941,7 @@ def coverage(df: pd.DataFrame) -> pd.DataFrame:
     Metrics follow the category order of the codebook; localities go provincial, district,
     commune, then by id; every term present in the data is a column for every locality.
     """
-    df = _plain(df)
+    df = without_attrs(df)
     placed = df[df["term"].notna()]
     terms = [t for t in TERMS if t in set(placed["term"].astype(str))]
     columns = pd.MultiIndex.from_product([_locality_order(df), terms], names=["locality_id", "term"])
@@ -989,7 +984,7 @@ def most_reported(df: pd.DataFrame, column: str = "metric_id", by: str | None = 
     """The value of `column` with the most figures (or, with `by`, the most distinct `by` values, e.g. the
     indicator the most localities report); ties go to the first id in order. A notebook's default choice, so
     no id that may not exist is written into a notebook. None when the table is empty."""
-    df = _plain(df)
+    df = without_attrs(df)
     ids = df[column].astype(str)
     counts = (df.assign(_id=ids).groupby("_id")[by].nunique() if by else ids.value_counts())
     if counts.empty:

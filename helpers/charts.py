@@ -22,6 +22,7 @@ import pandas as pd
 import seaborn as sns
 
 from . import analysis, words
+from .frames import without_attrs
 from .focus import Focus, focus
 from .rules import view_rule
 from .localities import display_name
@@ -102,16 +103,6 @@ def locality_text(rows: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- frame and marks
-
-def bare(data: pd.DataFrame) -> pd.DataFrame:
-    """`data` without its attrs (load() keeps its problems there): pandas deep-copies attrs into every frame
-    derived from it, row by row in a loop, which at national size costs more than the drawing."""
-    if not data.attrs:
-        return data
-    out = data.copy(deep=False)
-    out.attrs = {}
-    return out
-
 
 def _axes(ax, size="slide"):
     if ax is not None:
@@ -273,7 +264,7 @@ def terms_plot(data: pd.DataFrame, *, metric: str, figure_type: str = "result", 
     year so terms compare) and, past the rule's `max_labelled`, the rest of their level as a grey band.
     `localities` limits the data to those units; `highlight` and `province` are drawn whatever the ranks."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     _, ax = _axes(ax)
     rows = analysis.select(data, metric=metric, figure_type=figure_type, locality=localities)
     rows = rows[rows["term"].notna()]
@@ -420,7 +411,7 @@ def localities_plot(data: pd.DataFrame, *, metric: str, term: str | None = None,
     (annualised for flows, period in the label); past the rule's `max_labelled`, the rest of their level as
     one row of faint dots and a grey 10–90% band, unlabelled. `localities` limits the data to those units."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     _, ax = _axes(ax)
     rows = analysis.select(data, metric=metric, term=term, figure_type=figure_type, locality=localities)
     if rows.empty:
@@ -507,7 +498,7 @@ def plan_plot(data: pd.DataFrame, *, metrics: list[str], lang: str | None = None
     """Axes-level: figures given as % of plan, by period, against the 100% line; the reference is named at
     each dot; `palette` ({locality_id: colour}) overrides `theme.palette_for` the localities drawn."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     _, ax = _axes(ax)
     rows = analysis.select(data, metric=list(metrics))
     rows = rows[rows["kind"] == "pct_of_plan"].sort_values(["period_end", "locality_id", "reference"])
@@ -564,7 +555,7 @@ def plan_chart(data: pd.DataFrame, *, metrics: list[str], lang: str | None = Non
 def targets_plot(data: pd.DataFrame, *, lang: str | None = None, ax=None):
     """Axes-level: each target against its result, as % of the target (100 = met), coloured by status."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     _, ax = _axes(ax)
     tvr = analysis.targets_vs_results(data)
     tvr = tvr[tvr["status"] != "no_result"].reset_index(drop=True)
@@ -616,7 +607,7 @@ def scorecard(data: pd.DataFrame, *, locality: str, lang: str | None = None, met
     """Figure-level: every figure of one locality as small multiples (`metric_panel`), one panel per metric;
     `palette` ({locality_id: colour}) overrides `theme.palette_for`."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     rows = analysis.select(data, locality=locality, metric=metrics, figure_type=None)
     if rows.empty:
         fig, ax = _axes(None, size)
@@ -653,7 +644,7 @@ def metric_panel(data: pd.DataFrame, *, metric: str, lang: str | None = None, ax
                  wrap: int = 24):
     """Axes-level: one locality's figures of one metric, a labelled mark per figure by period (targets grey)."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     _, ax = _axes(ax)
     g = data[data["metric_id"].astype(str) == metric]
     v, h = analysis.comparable(g).to_numpy(), analysis.comparable_high(g).to_numpy()
@@ -685,7 +676,7 @@ def coverage_plot(data: pd.DataFrame, *, lang: str | None = None, ax=None, rule:
     past the rule's `max_labelled` localities, a province a row and a term and level a column, each cell
     counting the localities with figures (a row per ward would be thousands of unreadable rows)."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     _, ax = _axes(ax)
     limit = view_settings("coverage", rule)["max_labelled"]
     n_units = data["locality_id"].nunique()
@@ -741,7 +732,7 @@ def coverage_heatmap(data: pd.DataFrame, *, lang: str | None = None, title: str 
                      size: str = "slide", rule: dict | None = None):
     """Figure-level `coverage_plot`: as tall as its rows need, with title, subtitle and sources."""
     lang = current_lang(lang)
-    data = bare(data)
+    data = without_attrs(data)
     limit = view_settings("coverage", rule)["max_labelled"]
     n_units = data["locality_id"].nunique()
     n_rows = data["province_id"].nunique() if limit is not None and n_units > limit else n_units

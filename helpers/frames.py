@@ -34,3 +34,9 @@ def per_distinct(frame: pd.DataFrame, func) -> list[np.ndarray]:
     codes, distinct = distinct_codes(*(frame[c] for c in frame.columns))
     results = [func(*combo) for combo in distinct]
     return [np.array([r[k] for r in results], dtype=object)[codes] for k in range(len(results[0]))]
+
+
+def without_attrs(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The same table without `attrs`, as a view (O(columns), no copy of the data): pandas deep-copies attrs
+    into every frame derived from one, so analysis and charts work on the columns alone."""
+    return pd.DataFrame(df, copy=False) if df is not None and df.attrs else df

@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import analysis, charts
 from .localities import display_name
+from .frames import without_attrs
 from .periods import TERMS
 from .texts import unmarked
 from .theme import set_theme
@@ -129,7 +130,7 @@ def draw_locality(df: pd.DataFrame, locality: str, lang: str) -> None:
 def split_by(df: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
     """The table split once by `column` (one group-by), so each redraw handles one metric's or locality's
     figures, not the national table."""
-    bare = charts.bare(df)
+    bare = without_attrs(df)
     return {str(k): g for k, g in bare.groupby(bare[column].astype(str), sort=False)}
 
 
