@@ -14,16 +14,10 @@ pptx = pytest.importorskip("pptx")
 from helpers.deck import is_picture
 from helpers.export import export_pack
 from helpers.theme import palette_for
-from tests.conftest import build_world
-from tests.test_export import fixed_rules
+from tests.test_export import world_data  # noqa: F401  (the small world with fixed pack rules, a fixture)
 
 CHOSEN = ["across-terms-party-members-admitted-count", "localities-poverty-rate-pct", "targets-vs-results",
           "coverage"]
-
-
-@pytest.fixture(scope="module")
-def world_data(tmp_path_factory):
-    return build_world(tmp_path_factory.mktemp("deckworld"), pack=fixed_rules())
 
 
 @pytest.fixture(scope="module")
